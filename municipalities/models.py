@@ -1,0 +1,176 @@
+"""The register of counties (fylker) and organisations (kommuner and fylkeskommuner), by year.
+
+A survey wave goes to one register edition; every result is broken down by county and by
+municipality size class, so both live here as database columns that a GROUP BY can use.
+"""
+
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+
+class RegisterEdition(models.Model):
+    """One year's municipal structure (e.g. 2011: 430 kommuner; 2024: 357 kommuner)."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    name = models.CharField(_("navn"), max_length=200)
+    population_date = models.DateField(_("folketall per"), null=True, blank=True)
+    source = models.TextField(_("kilde og lisens"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("registerutgave")
+        verbose_name_plural = _("registerutgaver")
+
+    def __str__(self) -> str:
+        return self.name or str(self.year)
+
+
+class County(models.Model):
+    """A fylke. Oslo is a fylke without a separate fylkeskommune."""
+
+    edition = models.ForeignKey(RegisterEdition, on_delete=models.CASCADE, related_name="counties")
+    number = models.CharField(_("fylkesnummer"), max_length=2)
+    name = models.CharField(_("navn"), max_length=100)
+    has_county_municipality = models.BooleanField(_("har fylkeskommune"), default=True)
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name = _("fylke")
+        verbose_name_plural = _("fylker")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="county_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class OrganisationKind(models.TextChoices):
+    KOMMUNE = "kommune", _("Kommune")
+    FYLKESKOMMUNE = "fylkeskommune", _("Fylkeskommune")
+
+
+class SizeClass(models.IntegerChoices):
+    """Municipality size classes by population, labelled exactly as the KS report does."""
+
+    UNDER_2000 = 1, _("Under 2.000")
+    FROM_2000 = 2, _("2.000-4.999")
+    FROM_5000 = 3, _("5.000-9.999")
+    FROM_10000 = 4, _("10.000-19.999")
+    FROM_20000 = 5, _("20.000-49.999")
+    FROM_50000 = 6, _("50.000 eller flere")
+
+
+# Lower bounds (inclusive) of each size class, in order.
+SIZE_CLASS_LOWER_BOUNDS: list[tuple[int, SizeClass]] = [
+    (50_000, SizeClass.FROM_50000),
+    (20_000, SizeClass.FROM_20000),
+    (10_000, SizeClass.FROM_10000),
+    (5_000, SizeClass.FROM_5000),
+    (2_000, SizeClass.FROM_2000),
+    (0, SizeClass.UNDER_2000),
+]
+
+
+def size_class_for(population: int) -> SizeClass:
+    """The size class of a kommune with this population (pure Python twin of the column)."""
+    for lower, size_class in SIZE_CLASS_LOWER_BOUNDS:
+        if population >= lower:
+            return size_class
+    return SizeClass.UNDER_2000
+
+
+def _size_class_expression() -> Case:
+    # Only kommuner have a size class: the KS report classifies municipalities, not counties.
+    is_kommune = Q(kind=OrganisationKind.KOMMUNE)
+    return Case(
+        *[
+            When(is_kommune & Q(population__gte=lower), then=Value(int(size_class)))
+            for lower, size_class in SIZE_CLASS_LOWER_BOUNDS
+        ],
+        default=None,
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def kommuner(self) -> "OrganisationQuerySet":
+        return self.filter(kind=OrganisationKind.KOMMUNE)
+
+    def fylkeskommuner(self) -> "OrganisationQuerySet":
+        return self.filter(kind=OrganisationKind.FYLKESKOMMUNE)
+
+    def of_year(self, year: int) -> "OrganisationQuerySet":
+        return self.filter(edition__year=year)
+
+
+class Organisation(models.Model):
+    """A kommune (4-digit number) or a fylkeskommune (2-digit number) in one register edition."""
+
+    edition = models.ForeignKey(
+        RegisterEdition, on_delete=models.CASCADE, related_name="organisations"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    number = models.CharField(_("nummer"), max_length=4)
+    name = models.CharField(_("navn"), max_length=100)
+    name_alt = models.CharField(_("samisk/kvensk navn"), max_length=100, blank=True)
+    county = models.ForeignKey(County, on_delete=models.RESTRICT, related_name="organisations")
+    population = models.PositiveIntegerField(_("folketall"))
+    population_date = models.DateField(_("folketall per"), null=True, blank=True)
+    # Stored and derived by the database from kind and population, so a breakdown by size
+    # class is a plain GROUP BY on an indexed column and can never disagree with population.
+    size_class = models.GeneratedField(
+        expression=_size_class_expression(),
+        output_field=models.PositiveSmallIntegerField(
+            _("størrelsesklasse"), choices=SizeClass.choices, null=True
+        ),
+        db_persist=True,
+        verbose_name=_("størrelsesklasse"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name = _("organisasjon")
+        verbose_name_plural = _("organisasjoner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "kind", "number"], name="organisation_unique_number"
+            )
+        ]
+        indexes = [models.Index(fields=["edition", "kind", "size_class"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Contact(models.Model):
+    """A contact person of an organisation; receives invitations and answers on its behalf."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"))
+    role = models.CharField(_("rolle/tittel"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name", "email"]
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+        constraints = [
+            # Addresses are normalised to lower case before saving, so this catches duplicates.
+            models.UniqueConstraint(fields=["organisation", "email"], name="contact_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email

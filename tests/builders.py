@@ -1,0 +1,138 @@
+"""Builders for test data: `make_*` functions with keyword overrides (no fixture dumps)."""
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from municipalities.models import (
+    Contact,
+    County,
+    Organisation,
+    OrganisationKind,
+    RegisterEdition,
+)
+from surveys.models import Choice, MatrixRow, Question, Section, Wave
+
+_seq = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_seq)
+
+
+def make_edition(**overrides: Any) -> RegisterEdition:
+    year = overrides.pop("year", 2011)
+    edition, _ = RegisterEdition.objects.get_or_create(
+        year=year, defaults={"name": f"Kommuneregister {year}", **overrides}
+    )
+    return edition
+
+
+def make_county(**overrides: Any) -> County:
+    edition = overrides.pop("edition", None) or make_edition()
+    number = overrides.pop("number", f"{_next() % 90 + 10:02d}")
+    county, _ = County.objects.get_or_create(
+        edition=edition,
+        number=number,
+        defaults={"name": overrides.pop("name", f"Fylke {number}"), **overrides},
+    )
+    return county
+
+
+def make_organisation(**overrides: Any) -> Organisation:
+    county = overrides.pop("county", None)
+    edition = overrides.pop("edition", None) or (county.edition if county else make_edition())
+    county = county or make_county(edition=edition)
+    kind = overrides.pop("kind", OrganisationKind.KOMMUNE)
+    default_number = (
+        f"{county.number}{_next() % 100:02d}" if kind == OrganisationKind.KOMMUNE else county.number
+    )
+    values = {
+        "edition": edition,
+        "county": county,
+        "kind": kind,
+        "number": default_number,
+        "name": f"Testkommune {_next()}",
+        "population": 5000,
+    }
+    values.update(overrides)
+    return Organisation.objects.create(**values)
+
+
+def make_contact(**overrides: Any) -> Contact:
+    organisation = overrides.pop("organisation", None) or make_organisation()
+    n = _next()
+    values = {
+        "organisation": organisation,
+        "name": f"Kontakt {n}",
+        "email": f"kontakt{n}@example.invalid",
+        "role": "IKT-leder",
+    }
+    values.update(overrides)
+    return Contact.objects.create(**values)
+
+
+def make_staff(**overrides: Any):
+    n = _next()
+    values = {"username": f"staff{n}", "email": f"staff{n}@ks.example", "is_staff": True}
+    values.update(overrides)
+    password = values.pop("password", "correct horse battery staple")
+    user = get_user_model().objects.create_user(password=password, **values)
+    return user
+
+
+def make_wave(**overrides: Any) -> Wave:
+    edition = overrides.pop("edition", None) or make_edition()
+    now = timezone.now()
+    values = {
+        "slug": f"wave-{_next()}",
+        "title": "eKommune testrunde",
+        "year": edition.year,
+        "edition": edition,
+        "target_kinds": [OrganisationKind.KOMMUNE, OrganisationKind.FYLKESKOMMUNE],
+        "status": Wave.Status.OPEN,
+        "opens_at": now - timedelta(days=7),
+        "closes_at": now + timedelta(days=30),
+        "intro": "Bakgrunn for kartleggingen",
+    }
+    values.update(overrides)
+    return Wave.objects.create(**values)
+
+
+def make_section(**overrides: Any) -> Section:
+    wave = overrides.pop("wave", None) or make_wave()
+    n = _next()
+    values = {"wave": wave, "key": f"section_{n}", "position": n, "title": f"Del {n}"}
+    values.update(overrides)
+    return Section.objects.create(**values)
+
+
+YES_NO_UNSURE = [("ja", "Ja"), ("nei", "Nei"), ("vet_ikke", "Usikker/Vet ikke")]
+
+
+def make_question(**overrides: Any) -> Question:
+    """A question; `choices=[(code, label), ...]` and `rows=[...]` create its options."""
+    section = overrides.pop("section", None) or make_section()
+    choices = overrides.pop("choices", None)
+    rows = overrides.pop("rows", None)
+    n = _next()
+    values = {
+        "wave": section.wave,
+        "section": section,
+        "key": f"q_{n}",
+        "position": n,
+        "kind": Question.Kind.SINGLE_CHOICE,
+        "text": f"Spørsmål {n}?",
+    }
+    values.update(overrides)
+    question = Question.objects.create(**values)
+    if choices is None and question.kind in {Question.Kind.SINGLE_CHOICE, Question.Kind.MATRIX}:
+        choices = YES_NO_UNSURE
+    for position, (code, label) in enumerate(choices or [], start=1):
+        Choice.objects.create(question=question, code=code, label=label, position=position)
+    for position, (code, label) in enumerate(rows or [], start=1):
+        MatrixRow.objects.create(question=question, code=code, label=label, position=position)
+    return question
