@@ -257,7 +257,7 @@ def _format_hint(question: Question) -> str:
     """What a number question expects: bounds and unit, for the text under its label."""
     parts = [_bounds_message(question)]
     unit = _option(question, "unit")
-    if unit and question.kind != Question.Kind.PERCENTAGE:
+    if unit and not parts[0] and question.kind != Question.Kind.PERCENTAGE:
         parts.append(_("Oppgi svaret i %(unit)s.") % {"unit": unit})
     if question.kind != Question.Kind.INTEGER and number_decimals(question) > 0:
         parts.append(_("Bruk komma som desimaltegn."))
