@@ -184,6 +184,14 @@ def _option(question: Question, name: str, default: Any = None) -> Any:
     return (question.options or {}).get(name, default)
 
 
+def _int_option(question: Question, name: str, default: int) -> int:
+    value = _option(question, name)
+    try:
+        return default if value is None or value == "" else int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _decimal_option(question: Question, name: str) -> Decimal | None:
     return numbers.to_decimal(_option(question, name))
 
@@ -219,11 +227,11 @@ def number_decimals(question: Question) -> int:
     if question.kind == Question.Kind.INTEGER:
         return 0
     default = 2 if question.kind == Question.Kind.DECIMAL else 0
-    return int(_option(question, "decimals", default))
+    return _int_option(question, "decimals", default)
 
 
 def rating_scale(question: Question) -> range:
-    return range(int(_option(question, "min", 1)), int(_option(question, "max", 6)) + 1)
+    return range(_int_option(question, "min", 1), _int_option(question, "max", 6) + 1)
 
 
 def format_number(question: Question, value: Any) -> str:
@@ -371,7 +379,7 @@ def _build_number(question: Question) -> dict[str, forms.Field]:
 
 
 def _build_text(question: Question) -> dict[str, forms.Field]:
-    max_length = int(_option(question, "max_length", DEFAULT_MAX_LENGTH[question.kind]))
+    max_length = _int_option(question, "max_length", DEFAULT_MAX_LENGTH[question.kind])
     if question.kind == Question.Kind.LONG_TEXT:
         widget: forms.Widget = forms.Textarea(attrs={"rows": 5})
     else:
