@@ -1,5 +1,7 @@
 """The form engine: a section as a form, every question kind, draft and submit modes."""
 
+import json
+
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -483,7 +485,10 @@ def test_a_question_depending_on_the_same_page_is_rendered_with_its_condition_an
 ):
     page = parse(render(form_for(strategy_section, answers={"ekommuneplan": "ja"})))
     wrapper = find(page, id="q-ekommuneplan_planer")
-    assert attr(wrapper, "data-condition") == '{"question": "ekommuneplan", "equals": "nei"}'
+    assert json.loads(attr(wrapper, "data-condition")) == {
+        "question": "ekommuneplan",
+        "equals": "nei",
+    }
     assert "Svar bare hvis du svarte «Nei»" in text(wrapper)
 
 
@@ -615,3 +620,49 @@ def test_answers_are_formatted_for_receipts(db):
 def test_an_unknown_mode_is_a_programming_error(section):
     with pytest.raises(ValueError):
         form_for(section, mode="final")
+
+
+def test_an_answer_can_hide_questions_in_later_sections_and_the_form_says_so(db):
+    wave = make_wave()
+    first = make_section(wave=wave, key="integrasjon", position=1)
+    make_question(section=first, key="integrasjon_losninger", position=1)
+    later = make_section(wave=wave, key="senere", position=2)
+    make_question(
+        section=later,
+        key="integrasjon_omrader",
+        position=1,
+        condition={"question": "integrasjon_losninger", "equals": "ja"},
+    )
+    stored = {"integrasjon_losninger": "ja", "integrasjon_omrader": "ja"}
+    form = form_for(first, answers=stored, data={"integrasjon_losninger": "nei"})
+    assert form.is_valid()
+    assert form.hidden_keys == set()  # nothing on this page is hidden
+    assert "integrasjon_omrader" in form.visibility.hidden_questions
+
+
+def test_changed_keys_name_only_the_answers_that_differ_from_the_stored_ones(section):
+    make_question(section=section, key="plan")
+    make_question(section=section, key="antall", kind=K.INTEGER)
+    choice_question(section, "kanaler")
+    stored = {"plan": "ja", "antall": 1200, "kanaler": AnswerValue(["annet"], "Chat")}
+    form = form_for(
+        section,
+        answers=stored,
+        data={"plan": "ja", "antall": "1 200", "kanaler": ["annet"], "kanaler__other": "Brev"},
+    )
+    assert form.is_valid()
+    assert form.changed_keys == {"kanaler"}
+
+
+def test_a_typo_in_a_draft_does_not_hide_the_follow_up_questions(strategy_section):
+    # "planer_naar" depends on "ekommuneplan_planer"; an invalid value there keeps the stored
+    # answer in force for conditions, so planer_naar's stored answer is not dropped.
+    form = form_for(
+        strategy_section,
+        answers={"ekommuneplan": "nei", "ekommuneplan_planer": "ja", "planer_naar": 2012},
+        data={"ekommuneplan": "nei", "ekommuneplan_planer": "ugyldig", "planer_naar": "2013"},
+    )
+    assert not form.is_valid()
+    assert form.invalid_keys == {"ekommuneplan_planer"}
+    assert "planer_naar" not in form.hidden_keys
+    assert form.valid_answers["planer_naar"] == AnswerValue(2013)

@@ -1,5 +1,6 @@
 """Staff preview of a wave's sections, rendered exactly as respondents see them."""
 
+import json
 import re
 
 import pytest
@@ -71,7 +72,10 @@ def test_staff_see_the_section_as_a_respondent_would_with_a_preview_banner(staff
     ]
     assert "Gjelder planen også hjemmetjenesten?" in html  # no kind chosen: every question
     follow_up = find(page, id="q-ekommuneplan_planer")
-    assert attr(follow_up, "data-condition") == '{"question": "ekommuneplan", "equals": "nei"}'
+    assert json.loads(attr(follow_up, "data-condition")) == {
+        "question": "ekommuneplan",
+        "equals": "nei",
+    }
     form = find(page, "form", novalidate="")
     buttons = find_all(form, "button", type="submit")
     assert buttons and all(has_attr(button, "disabled") for button in buttons)
