@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -27,7 +27,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _preview_kind(request: HttpRequest, wave: Wave) -> str | None:
+def _preview_kind(request: HttpRequest) -> str | None:
     """The organisation kind to preview as (?kind=), or None for every kind."""
     kind = request.GET.get("kind")
     return kind if kind in OrganisationKind.values else None
@@ -41,7 +41,7 @@ def _kind_links(wave: Wave) -> list[tuple[str, str]]:
 @staff_required
 def wave_preview(request: HttpRequest, slug: str) -> HttpResponse:
     wave = get_object_or_404(Wave, slug=slug)
-    kind = _preview_kind(request, wave)
+    kind = _preview_kind(request)
     questionnaire = Questionnaire.load(wave)
     sections = [
         {
@@ -66,12 +66,12 @@ def wave_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def section_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave = get_object_or_404(Wave, slug=slug)
-    kind = _preview_kind(request, wave)
+    kind = _preview_kind(request)
     questionnaire = Questionnaire.load(wave)
     try:
         section = questionnaire.section(key)
-    except Section.DoesNotExist:
-        section = get_object_or_404(Section, wave=wave, key=key)  # raises 404
+    except Section.DoesNotExist as exc:
+        raise Http404 from exc
     form = build_section_form(
         section=section, organisation_kind=kind, answers={}, questionnaire=questionnaire
     )
