@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import importers
-from .importers import ImportFailed, Issues
 from .models import Contact, County, Organisation, OrganisationKind, RegisterEdition
+from .tabular import ImportFailed, Issues, read_table
 
 __all__ = [
     "ContactEntry",
@@ -264,7 +264,7 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
             % {"year": year},
         )
         issues.raise_if_any()
-    table = importers.read_table(path, encoding=encoding, issues=issues)
+    table = read_table(path, encoding=encoding, issues=issues)
     rows = importers.parse_contacts(table, issues) if table else []
     organisations = {org.number: org for org in Organisation.objects.filter(edition=edition)}
     entries: dict[tuple[int, str], ContactEntry] = {}
