@@ -153,6 +153,16 @@ def test_contact_admin_searches_organisations_by_autocomplete(admin_client, regi
     assert [item["text"] for item in response.json()["results"]] == ["0101 Halden"]
 
 
+def test_organisation_search_narrows_to_a_year(admin_client, register):
+    halden_2024 = make_organisation(
+        county=make_county(edition=register["2024"], number="31"), number="3101", name="Halden"
+    )
+
+    assert listed_numbers(admin_client.get(ORGANISATIONS, {"q": "halden"})) == {"0101", "3101"}
+    found = admin_client.get(ORGANISATIONS, {"q": "2024 halden"}).context["cl"].result_list
+    assert list(found) == [halden_2024]
+
+
 def test_contact_list_searches_by_organisation_and_filters_by_county(admin_client, register):
     make_contact(organisation=register["halden"], email="kari@halden.example")
     make_contact(organisation=register["tromso"], email="per@tromso.example")
