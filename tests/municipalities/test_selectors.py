@@ -4,7 +4,12 @@ import pytest
 
 from municipalities.models import Organisation, OrganisationKind, SizeClass, size_class_for
 from municipalities.selectors import organisation_counts_by_size_class
-from tests.builders import make_county, make_edition, make_organisation
+from tests.builders import (
+    make_bundled_register,
+    make_county,
+    make_edition,
+    make_organisation,
+)
 
 
 @pytest.fixture
@@ -87,3 +92,13 @@ def test_size_class_follows_a_population_change(edition):
     organisation.refresh_from_db()
 
     assert organisation.get_size_class_display() == "2.000-4.999"
+
+
+@pytest.mark.django_db
+def test_breakdown_of_the_whole_2011_register_is_still_one_query(django_assert_num_queries):
+    edition = make_bundled_register(2011)
+
+    with django_assert_num_queries(1):
+        rows = organisation_counts_by_size_class(edition)
+
+    assert sum(row.count for row in rows) == 430
