@@ -69,7 +69,7 @@ class ContactCountyFilter(CountyFilter):
 @admin.register(RegisterEdition)
 class RegisterEditionAdmin(admin.ModelAdmin):
     list_display = ["year", "name", "population_date", "county_count", "organisation_count"]
-    search_fields = ["name", "=year"]
+    search_fields = ["name", "year__exact"]
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

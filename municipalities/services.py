@@ -156,7 +156,7 @@ def _write_register(
         {county.number: county for county in edition.counties.all()},
         {
             row.number: {
-                "edition": edition,
+                "edition_id": edition.pk,
                 "number": row.number,
                 "name": row.name,
                 "has_county_municipality": row.has_county_municipality,
@@ -171,7 +171,14 @@ def _write_register(
     existing = {(org.kind, org.number): org for org in edition.organisations.all()}
 
     def organisation_values(kind: str, number: str, county: County, **values: Any) -> dict:
-        return {"edition": edition, "kind": kind, "number": number, "county": county, **values}
+        # Foreign keys by id: comparing related objects would load one per row.
+        return {
+            "edition_id": edition.pk,
+            "kind": kind,
+            "number": number,
+            "county_id": county.pk,
+            **values,
+        }
 
     kommuner = {
         (OrganisationKind.KOMMUNE, row.number): organisation_values(

@@ -75,6 +75,16 @@ def test_organisation_list_shows_size_class_labels_and_filters(admin_client, reg
     assert "01 Østfold (2011)" in html
 
 
+def test_edition_list_searches_by_name_or_year(admin_client, register):
+    url = reverse("admin:municipalities_registeredition_changelist")
+
+    by_name = admin_client.get(url, {"q": "Kommuneregister"}).context["cl"].result_list
+    by_year = admin_client.get(url, {"q": "2024"}).context["cl"].result_list
+
+    assert {edition.year for edition in by_name} == {2011, 2024}
+    assert [edition.year for edition in by_year] == [2024]
+
+
 def test_search_finds_by_number_and_by_name(admin_client, register):
     assert listed_numbers(admin_client.get(ORGANISATIONS, {"q": "0101"})) == {"0101"}
     assert listed_numbers(admin_client.get(ORGANISATIONS, {"q": "hval"})) == {"0111"}
@@ -195,3 +205,35 @@ def test_list_pages_do_not_query_per_row(admin_client, register, url):
 
     assert Organisation.objects.count() > 30
     assert many == few
+
+
+def test_contact_added_inline_on_the_organisation_page_is_normalised(admin_client, register):
+    halden = register["halden"]
+    url = reverse("admin:municipalities_organisation_change", args=[halden.pk])
+    data = {
+        "edition": halden.edition_id,
+        "kind": "kommune",
+        "number": "0101",
+        "name": "Halden",
+        "name_alt": "",
+        "county": halden.county_id,
+        "population": "29220",
+        "population_date": "",
+        "population_status": "",
+        "source": "",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "contacts-0-name": "Kari Nordmann",
+        "contacts-0-email": " Kari@Halden.EXAMPLE ",
+        "contacts-0-role": "IKT-leder",
+        "contacts-0-is_active": "on",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(halden.contacts.values_list("email", "role")) == [
+        ("kari@halden.example", "IKT-leder")
+    ]

@@ -174,6 +174,14 @@ def test_second_import_of_the_same_files_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_re_import_reads_existing_rows_in_bulk_not_one_query_per_row(django_assert_max_num_queries):
+    import_bundled(2011)
+
+    with django_assert_max_num_queries(10):
+        import_bundled(2011)
+
+
+@pytest.mark.django_db
 def test_corrected_population_updates_only_that_kommune_and_moves_its_size_class(tmp_path):
     import_bundled(2011)
     utsira = Organisation.objects.get(edition__year=2011, number="1151")
