@@ -129,7 +129,7 @@ def decode_text(raw: bytes, *, file: str, encoding: str | None, issues: Issues) 
     has_bom = raw.startswith(codecs.BOM_UTF8)
     if encoding:
         try:
-            codec = codecs.lookup(encoding).name
+            codec = codecs.lookup(encoding).name.removesuffix("-sig")
         except LookupError:
             issues.add(file, None, _("ukjent tegnkoding «%(encoding)s»") % {"encoding": encoding})
             return "", ""
@@ -216,7 +216,8 @@ def read_table(path: Path, *, encoding: str | None, issues: Issues) -> Table | N
         issues.add(file, 1, _("filen er tom eller mangler overskriftslinjen"))
         return None
     delimiter = max(";,\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote is an error, instead of swallowing the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns = [normalise_column(name) for name in next(reader)]
     file_format = (
         FORMAT_KLASS
@@ -224,20 +225,30 @@ def read_table(path: Path, *, encoding: str | None, issues: Issues) -> Table | N
         else FORMAT_CSV
     )
     rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
-            issues.add(
-                file,
-                line,
-                _("linjen har %(found)s felt, men overskriften har %(expected)s")
-                % {"found": len(values), "expected": len(columns)},
-            )
-            continue
-        row = {name: value.strip() for name, value in zip(columns, values, strict=False)}
-        rows.append((line, row))
+    line = 1
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
+                issues.add(
+                    file,
+                    line,
+                    _("linjen har %(found)s felt, men overskriften har %(expected)s")
+                    % {"found": len(values), "expected": len(columns)},
+                )
+                continue
+            row = {name: value.strip() for name, value in zip(columns, values, strict=False)}
+            rows.append((line, row))
+    except csv.Error as exc:
+        # Name the line where the broken record starts (e.g. an unclosed quote).
+        issues.add(
+            file,
+            line + 1,
+            _("filen kan ikke leses som CSV fra og med denne linjen: %(error)s") % {"error": exc},
+        )
+        return None
     return Table(file=file, format=file_format, columns=columns, rows=rows, encoding=used)
 
 

@@ -365,6 +365,18 @@ def test_unknown_file_layout_names_the_missing_column(tmp_path):
 
 
 @pytest.mark.django_db
+def test_unclosed_quote_is_reported_instead_of_swallowing_the_following_lines(tmp_path):
+    municipalities = write(
+        tmp_path / "kommuner.csv",
+        'kommunenummer,name,fylkesnummer,population\n0101,"Halden,01,29220\n0104,Moss,01,30265\n',
+    )
+
+    message = import_error(2011, DATA / "fylker-2011.csv", municipalities)
+
+    assert f"{municipalities}, linje 2: filen kan ikke leses som CSV" in message
+
+
+@pytest.mark.django_db
 def test_missing_file_is_reported_by_name(tmp_path):
     message = import_error(2011, DATA / "fylker-2011.csv", tmp_path / "finnes-ikke.csv")
 
@@ -393,6 +405,27 @@ def test_utf8_with_byte_order_mark_is_read(tmp_path):
 
     assert Organisation.objects.get(number="1902").name == "Tromsø"
     assert Organisation.objects.get(number="19").name == "Troms fylkeskommune"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "utf-8-sig"])
+def test_utf8_given_explicitly_reads_files_with_and_without_byte_order_mark(tmp_path, encoding):
+    counties = write(tmp_path / "fylker.csv", COUNTIES_CSV, "utf-8-sig")
+    municipalities = write(tmp_path / "kommuner.csv", KOMMUNER_CSV)
+
+    import_register(2011, counties, municipalities, "--encoding", encoding)
+
+    assert Organisation.objects.get(number="1915").name == "Bjarkøy"
+
+
+@pytest.mark.django_db
+def test_latin1_given_explicitly_reads_a_latin1_file(tmp_path):
+    counties = write(tmp_path / "fylker.csv", COUNTIES_CSV, "iso-8859-1")
+    municipalities = write(tmp_path / "kommuner.csv", KOMMUNER_CSV, "iso-8859-1")
+
+    import_register(2011, counties, municipalities, "--encoding", "iso-8859-1")
+
+    assert Organisation.objects.get(number="1902").name == "Tromsø"
 
 
 @pytest.mark.django_db
