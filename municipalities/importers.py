@@ -59,6 +59,15 @@ CONTACT_NAME_COLUMNS = ("name", "navn")
 CONTACT_EMAIL_COLUMNS = ("email", "e_mail", "epost", "e_post", "e_postadresse")
 CONTACT_ROLE_COLUMNS = ("role", "rolle", "title", "tittel", "rolle/tittel", "rolle_tittel")
 
+# Norway has about 5.5 million inhabitants; a larger figure is a typo (and would overflow).
+MAX_POPULATION = 10_000_000
+# Longest values the columns hold (see models.py).
+MAX_NAME = 100
+MAX_POPULATION_STATUS = 40
+MAX_SOURCE = 200
+MAX_CONTACT_TEXT = 200
+MAX_EMAIL = 254
+
 TRUE_VALUES = {"true", "1", "ja", "yes", "j", "y"}
 FALSE_VALUES = {"false", "0", "nei", "no", "n"}
 
@@ -66,7 +75,27 @@ FALSE_VALUES = {"false", "0", "nei", "no", "n"}
 def _parse_population(value: str) -> int | None:
     # Accept "29 220" and "29 220" (SSB's thousands separators) as well as "29220".
     digits = re.sub(r"[\s\u00a0\u202f]", "", value)
-    return int(digits) if digits.isdigit() else None
+    if not re.fullmatch(r"[0-9]+", digits):
+        return None
+    population = int(digits)
+    return population if population <= MAX_POPULATION else None
+
+
+def _check_lengths(
+    table: Table, line: int, values: list[tuple[str, str, int]], issues: Issues
+) -> bool:
+    """Record every (label, value, max length) that is too long; True if all fit."""
+    ok = True
+    for label, value, max_length in values:
+        if len(value) > max_length:
+            issues.add(
+                table.file,
+                line,
+                _("%(label)s er for langt: %(length)s tegn, høyst %(max)s")
+                % {"label": label, "length": len(value), "max": max_length},
+            )
+            ok = False
+    return ok
 
 
 def _parse_date(value: str) -> date | None:
@@ -89,7 +118,8 @@ def _population_fields(
             issues.add(
                 table.file,
                 line,
-                _("ugyldig folketall «%(value)s»: skal være et heltall") % {"value": row[column]},
+                _("ugyldig folketall «%(value)s»: skal være et heltall fra 0 til %(max)s")
+                % {"value": row[column], "max": MAX_POPULATION},
             )
             ok = False
     population_date = None
@@ -216,6 +246,13 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
                 ok = False
         else:
             has_county_municipality = number not in COUNTIES_WITHOUT_COUNTY_MUNICIPALITY
+        source = row.get("source", "")
+        ok = (
+            _check_lengths(
+                table, line, [(_("navn"), name, MAX_NAME), (_("kilde"), source, MAX_SOURCE)], issues
+            )
+            and ok
+        )
         population, population_date, population_ok = _population_fields(table, line, row, issues)
         if ok and population_ok:
             counties.append(
@@ -226,10 +263,41 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
                     has_county_municipality=has_county_municipality,
                     population=population,
                     population_date=population_date,
-                    source=row.get("source", ""),
+                    source=source,
                 )
             )
     return counties
+
+
+def _check_county(
+    table: Table,
+    line: int,
+    number: str,
+    county_number: str,
+    counties: dict[str, CountyRow],
+    counties_file: str,
+    issues: Issues,
+) -> bool:
+    """The kommune's county is well-formed, listed in the counties file and its number's prefix."""
+    if not _check_number(table, line, county_number, COUNTY_NUMBER, issues, county=True):
+        return False
+    if county_number not in counties:
+        issues.add(
+            table.file,
+            line,
+            _("ukjent fylke «%(county)s»: det står ikke i fylkesfilen %(file)s")
+            % {"county": county_number, "file": counties_file},
+        )
+        return False
+    if KOMMUNE_NUMBER.fullmatch(number) and number[:2] != county_number:
+        issues.add(
+            table.file,
+            line,
+            _("kommunenummer %(number)s hører ikke til fylke %(county)s (de to første sifrene)")
+            % {"number": number, "county": county_number},
+        )
+        return False
+    return True
 
 
 def parse_municipalities(
@@ -265,26 +333,30 @@ def parse_municipalities(
             issues.add(table.file, line, _("mangler navn"))
             ok = False
         # KLASS lists kommuner flat (no parent); the first two digits are the county.
-        county_number = (row.get(county_column, "") if county_column else "") or number[:2]
-        if not COUNTY_NUMBER.fullmatch(county_number):
-            _check_number(table, line, county_number, COUNTY_NUMBER, issues, county=True)
-            ok = False
-        elif county_number not in counties:
-            issues.add(
-                table.file,
-                line,
-                _("ukjent fylke «%(county)s»: det står ikke i fylkesfilen %(file)s")
-                % {"county": county_number, "file": counties_file},
+        given_county = row.get(county_column, "") if county_column else ""
+        if given_county or KOMMUNE_NUMBER.fullmatch(number):
+            county_number = given_county or number[:2]
+            ok = (
+                _check_county(table, line, number, county_number, counties, counties_file, issues)
+                and ok
             )
-            ok = False
-        elif ok and number[:2] != county_number:
-            issues.add(
-                table.file,
+        else:
+            county_number = ""  # The malformed kommunenummer is reported already.
+        texts = {key: row.get(key, "") for key in ("name_alt", "population_status", "source")}
+        ok = (
+            _check_lengths(
+                table,
                 line,
-                _("kommunenummer %(number)s hører ikke til fylke %(county)s (de to første sifrene)")
-                % {"number": number, "county": county_number},
+                [
+                    (_("navn"), name, MAX_NAME),
+                    (_("alternativt navn"), texts["name_alt"], MAX_NAME),
+                    (_("folketallsstatus"), texts["population_status"], MAX_POPULATION_STATUS),
+                    (_("kilde"), texts["source"], MAX_SOURCE),
+                ],
+                issues,
             )
-            ok = False
+            and ok
+        )
         population, population_date, population_ok = _population_fields(table, line, row, issues)
         ok = ok and population_ok
         if population is None and populations is not None and number in populations:
@@ -314,9 +386,9 @@ def parse_municipalities(
                     county_number=county_number,
                     population=population,
                     population_date=population_date,
-                    name_alt=row.get("name_alt", ""),
-                    population_status=row.get("population_status", ""),
-                    source=row.get("source", ""),
+                    name_alt=texts["name_alt"],
+                    population_status=texts["population_status"],
+                    source=texts["source"],
                 )
             )
     return municipalities
@@ -476,14 +548,19 @@ def parse_contacts(table: Table, issues: Issues) -> list[ContactRow]:
             ok = False
         name = row.get(name_column, "") if name_column else ""
         role = row.get(role_column, "") if role_column else ""
-        for label, value in ((_("navn"), name), (_("rolle"), role)):
-            if len(value) > 200:
-                issues.add(
-                    table.file,
-                    line,
-                    _("%(label)s er for langt (høyst 200 tegn)") % {"label": label},
-                )
-                ok = False
+        ok = (
+            _check_lengths(
+                table,
+                line,
+                [
+                    (_("navn"), name, MAX_CONTACT_TEXT),
+                    (_("rolle"), role, MAX_CONTACT_TEXT),
+                    (_("e-postadressen"), email, MAX_EMAIL),
+                ],
+                issues,
+            )
+            and ok
+        )
         if ok:
             contacts.append(ContactRow(line=line, number=number, name=name, email=email, role=role))
     return contacts

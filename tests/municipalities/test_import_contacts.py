@@ -185,3 +185,15 @@ def test_latin1_contacts_file_is_detected(register, tmp_path):
 
     assert "som windows-1252" in output
     assert Contact.objects.get(organisation=register["0104"]).role == "Rådmann"
+
+
+def test_overlong_role_is_reported_rather_than_cut(register, tmp_path):
+    path = write(
+        tmp_path / "kontakter.csv",
+        f"nummer;navn;epost;rolle\n0101;Kari;kari@halden.kommune.example;{'R' * 201}\n",
+    )
+
+    message = import_error(2011, path)
+
+    assert f"{path}, linje 2: rolle er for langt: 201 tegn, høyst 200" in message
+    assert Contact.objects.count() == 0

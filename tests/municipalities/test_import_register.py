@@ -279,6 +279,9 @@ def test_malformed_file_on_an_empty_database_creates_no_edition(tmp_path):
         ("0102,Sarpsborg,01,52805,01.01.2011,ssb_exact,S1", "ugyldig dato «01.01.2011»"),
         ("0102,Sarpsborg,02,52805,2011-01-01,ssb_exact,S1", "0102 hører ikke til fylke 02"),
         ("0102,,01,52805,2011-01-01,ssb_exact,S1", "mangler navn"),
+        (f"0102,{'S' * 101},01,52805,2011-01-01,ssb_exact,S1", "navn er for langt: 101 tegn"),
+        ("0102,Sarpsborg,01,52805000,2011-01-01,ssb_exact,S1", "ugyldig folketall «52805000»"),
+        ("0102,Sarpsborg,1,52805,2011-01-01,ssb_exact,S1", "ugyldig fylkesnummer «1»"),
     ],
 )
 def test_each_kind_of_bad_line_is_named_with_file_and_line(tmp_path, line, expected):
@@ -550,6 +553,18 @@ def test_klass_export_imported_twice_changes_nothing(tmp_path):
     output = import_register(2024, counties, municipalities)
 
     assert "Ferdig: ingen endringer." in output
+
+
+@pytest.mark.django_db
+def test_klass_line_with_a_malformed_code_gets_one_clear_message(tmp_path):
+    counties = write(tmp_path / "klass-fylker.csv", KLASS_COUNTIES)
+    text = klass_municipalities(True).replace('"4643";', '"464";')
+    municipalities = write(tmp_path / "klass-kommuner.csv", text)
+
+    message = import_error(2024, counties, municipalities)
+
+    assert "1 feil:" in message
+    assert f"{municipalities}, linje 4: ugyldig kommunenummer «464»" in message
 
 
 @pytest.mark.django_db
