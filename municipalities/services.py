@@ -98,6 +98,22 @@ def _sync(
     return counts
 
 
+# Years a register edition can have; anything else is a typo in --year.
+YEARS = range(1900, 2101)
+
+
+def _check_year(year: int, file: str) -> None:
+    if year not in YEARS:
+        issues = Issues()
+        issues.add(
+            file,
+            None,
+            _("ugyldig år %(year)s: skal være mellom %(first)s og %(last)s")
+            % {"year": year, "first": YEARS[0], "last": YEARS[-1]},
+        )
+        issues.raise_if_any()
+
+
 def register_import(
     *,
     year: int,
@@ -112,6 +128,11 @@ def register_import(
 
     Raises ImportFailed, with every problem found, before anything is written.
     """
+    _check_year(year, str(municipalities_path))
+    if name and len(name) > 200:
+        issues = Issues()
+        issues.add("--name", None, _("navnet er for langt (høyst 200 tegn)"))
+        issues.raise_if_any()
     data = importers.read_register(
         counties_path=counties_path,
         municipalities_path=municipalities_path,
@@ -261,6 +282,7 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
 
     Raises ImportFailed, with every problem found, before anything is written.
     """
+    _check_year(year, str(path))
     issues = Issues()
     edition = RegisterEdition.objects.filter(year=year).first()
     if edition is None:

@@ -380,6 +380,14 @@ def test_unclosed_quote_is_reported_instead_of_swallowing_the_following_lines(tm
 
 
 @pytest.mark.django_db
+def test_impossible_year_is_refused():
+    message = import_error(20111, DATA / "fylker-2011.csv", DATA / "kommuner-2011.csv")
+
+    assert "ugyldig år 20111" in message
+    assert RegisterEdition.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_missing_file_is_reported_by_name(tmp_path):
     message = import_error(2011, DATA / "fylker-2011.csv", tmp_path / "finnes-ikke.csv")
 
