@@ -32,6 +32,8 @@ class LoadReport:
     wave: Wave
     created_wave: bool
     counts: Counter = field(default_factory=Counter)
+    # The file's opens_at/closes_at differ from those of an opened wave and were not applied.
+    dates_kept: bool = False
 
     @property
     def changed(self) -> bool:
@@ -169,20 +171,23 @@ def _assign(instance: Any, values: dict[str, Any]) -> bool:
 def _write(definition: Definition, report: LoadReport) -> None:
     wave = report.wave
     spec = definition.wave
-    changed = _assign(
-        wave,
-        {
-            "title": spec.title,
-            "year": spec.year,
-            "edition_id": spec.edition.pk,
-            "target_kinds": spec.target_kinds,
-            "opens_at": spec.opens_at,
-            "closes_at": spec.closes_at,
-            "help_contact": spec.help_contact,
-            "intro": spec.intro,
-            "vision": spec.vision,
-        },
-    )
+    values = {
+        "title": spec.title,
+        "year": spec.year,
+        "edition_id": spec.edition.pk,
+        "target_kinds": spec.target_kinds,
+        "help_contact": spec.help_contact,
+        "intro": spec.intro,
+        "vision": spec.vision,
+    }
+    dates = {"opens_at": spec.opens_at, "closes_at": spec.closes_at}
+    if report.created_wave or wave.status == Wave.Status.DRAFT:
+        values.update(dates)
+    elif any(getattr(wave, name) != value for name, value in dates.items()):
+        # Once a wave has been opened, its dates belong to `wave_status` and the admin:
+        # reloading an old file must not silently close (or reopen) it.
+        report.dates_kept = True
+    changed = _assign(wave, values)
     if report.created_wave or changed:
         wave.save()
         if not report.created_wave:
