@@ -226,6 +226,9 @@ class _Validator:
         self.all_question_keys: dict[str, int] = {}
         # Questions validated so far (earlier in the file), by key.
         self.earlier: dict[str, QuestionDef] = {}
+        # Earlier questions with problems of their own: conditions on them are not checked
+        # (one mistake, one message).
+        self.invalid_earlier: set[str] = set()
 
     # --- reporting ---
 
@@ -424,7 +427,8 @@ class _Validator:
             return None
         if isinstance(value, str):
             try:
-                value = dt.datetime.fromisoformat(value.strip())
+                # A date alone is refused: "closes 6 May" is ambiguous about the hour.
+                value = dt.datetime.fromisoformat(value.strip()) if ":" in value else None
             except ValueError:
                 value = None
         if not isinstance(value, dt.datetime):
@@ -620,6 +624,8 @@ class _Validator:
                 _("delen") if section_kinds else _("runden"),
             )
             if question is None:
+                if isinstance(item, dict) and isinstance(item.get("key"), str):
+                    self.invalid_earlier.add(item["key"])
                 continue
             if question.key in self.earlier or any(q.key == question.key for q in pending):
                 other = self.earlier.get(question.key) or next(
@@ -943,6 +949,8 @@ class _Validator:
         operator = operators[0]
         target_key = data.get("question")
         target = self.earlier.get(target_key) if isinstance(target_key, str) else None
+        if target is None and target_key in self.invalid_earlier:
+            return None
         if target is None:
             if target_key == own_key or (
                 isinstance(target_key, str) and target_key in self.all_question_keys
