@@ -148,7 +148,7 @@ class WaveAdmin(admin.ModelAdmin):
             try:
                 wave_set_status(wave=wave, status=status, now=timezone.now())
             except WaveStatusError as exc:
-                self.message_user(request, f"{wave.slug}: {exc}", messages.ERROR)
+                self.message_user(request, f"«{wave.slug}»: {exc}", messages.ERROR)
             else:
                 done += 1
         if done:
