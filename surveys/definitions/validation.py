@@ -7,6 +7,8 @@ problem, so that an editor can fix them all in one go. Only a file without probl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +16,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from municipalities.models import RegisterEdition
+from surveys.models import Question
 
 from .schema import (
     ALL_TYPE_FIELDS,
@@ -654,3 +657,51 @@ class _Validator(ValueReader):
         if not ok:
             return None
         return {"question": target.key, operator: value}
+
+
+@dataclass
+class SettingsCheck:
+    """The outcome of checking a question's settings edited outside a file (the admin)."""
+
+    options: dict[str, Any]
+    condition: dict[str, Any] | None
+    problems: list[str]
+
+
+CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.MATRIX)
+
+
+def check_settings(
+    *,
+    kind: str,
+    options: Any,
+    condition: Any,
+    earlier: Iterable[Question],
+    later_keys: Iterable[str] = (),
+    own_key: str | None = None,
+) -> SettingsCheck:
+    """Check `options` (for `kind`) and a `condition` by the rules of the file format.
+
+    `earlier` are the questions (with choices) before the edited question or section, and
+    `later_keys` the keys after it. Messages start at the path: `options.min: ...`.
+    """
+    validator = _Validator("")
+    for question in earlier:
+        validator.earlier[question.key] = QuestionDef(
+            key=question.key,
+            kind=question.kind,
+            text=question.text,
+            path="",
+            choices=[ChoiceDef(code=c.code, label=c.label) for c in question.choices.all()],
+        )
+    validator.all_question_keys = dict.fromkeys([*validator.earlier, *later_keys], 0)
+    settings = QuestionDef(key=own_key or "", kind=kind, text="", path="")
+    if kind in TYPE_FIELDS:
+        data = options if options is not None else {}
+        if validator.fields(data, "options", None, (), TYPE_FIELDS[kind][1]):
+            if kind not in CHOICE_KINDS:
+                validator.kind_settings(settings, data, "options", None)
+    checked_condition = validator.condition(condition, "condition", None, own_key=own_key)
+    return SettingsCheck(
+        options=settings.options, condition=checked_condition, problems=validator.problems
+    )

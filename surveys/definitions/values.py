@@ -73,7 +73,9 @@ class ValueReader:
 
     def problem(self, path: str, message: str, key: Any = None) -> None:
         where = f"{path} (key '{key}')" if key not in (None, "") else path
-        self.problems.append(f"{self.filename}: {where}: {message}")
+        # Without a file name (checks of admin edits) the message starts at the path.
+        prefix = f"{self.filename}: " if self.filename else ""
+        self.problems.append(f"{prefix}{where}: {message}")
 
     def fields(
         self,
@@ -90,7 +92,7 @@ class ValueReader:
             self.problem(
                 path,
                 _("skal være en samling felt (for eksempel «%(example)s: ...»), ikke %(value)s")
-                % {"example": required[0], "value": describe(data)},
+                % {"example": (*required, *optional, "key")[0], "value": describe(data)},
                 key,
             )
             return False

@@ -97,6 +97,39 @@ def question_form_data(question: Question, **changes) -> dict:
     return data
 
 
+def section_form_data(section, **changes) -> dict:
+    """The section change form as the admin would post it, with its questions inline."""
+    questions = list(section.questions.order_by("position"))
+    data = {
+        "wave": section.wave_id,
+        "key": section.key,
+        "position": section.position,
+        "title": section.title,
+        "intro": section.intro,
+        "condition": json.dumps(section.condition),
+        "questions-TOTAL_FORMS": len(questions),
+        "questions-INITIAL_FORMS": len(questions),
+        "questions-MIN_NUM_FORMS": 0,
+        "questions-MAX_NUM_FORMS": 1000,
+        "_save": "Lagre",
+    }
+    for index, question in enumerate(questions):
+        data.update(
+            {
+                f"questions-{index}-id": question.pk,
+                f"questions-{index}-section": section.pk,
+                f"questions-{index}-position": question.position,
+                f"questions-{index}-key": question.key,
+                f"questions-{index}-kind": question.kind,
+                f"questions-{index}-text": question.text,
+            }
+        )
+        if question.required:
+            data[f"questions-{index}-required"] = "on"
+    data.update(changes)
+    return data
+
+
 # --- access ----------------------------------------------------------------------------------
 
 
@@ -334,31 +367,7 @@ def test_deleting_an_answered_question_from_the_section_page_is_refused(survey_a
     section = wave.sections.get()
     questions = list(section.questions.order_by("position"))
     make_answer(question=questions[0], value="ja")
-    data = {
-        "wave": wave.pk,
-        "key": section.key,
-        "position": section.position,
-        "title": section.title,
-        "intro": "",
-        "condition": "null",
-        "questions-TOTAL_FORMS": 2,
-        "questions-INITIAL_FORMS": 2,
-        "questions-MIN_NUM_FORMS": 0,
-        "questions-MAX_NUM_FORMS": 1000,
-        "_save": "Lagre",
-    }
-    for index, question in enumerate(questions):
-        data.update(
-            {
-                f"questions-{index}-id": question.pk,
-                f"questions-{index}-section": section.pk,
-                f"questions-{index}-position": question.position,
-                f"questions-{index}-key": question.key,
-                f"questions-{index}-kind": question.kind,
-                f"questions-{index}-text": question.text,
-                f"questions-{index}-DELETE": "on",
-            }
-        )
+    data = section_form_data(section, **{"questions-0-DELETE": "on", "questions-1-DELETE": "on"})
 
     response = survey_admin.post(url("section_change", section.pk), data)
 
@@ -424,3 +433,78 @@ def test_the_status_cannot_be_edited_on_the_wave_page(survey_admin, wave):
     page = survey_admin.get(url("wave_change", wave.pk))
 
     assert 'name="status"' not in page.content.decode()
+
+
+# --- settings follow the file format -------------------------------------------------------
+
+
+def test_saving_the_section_page_keeps_settings_its_inline_does_not_show(survey_admin, wave):
+    section = wave.sections.get()
+    question = section.questions.get(key="ekommuneplan")
+    Question.objects.filter(pk=question.pk).update(
+        applies_to=["kommune"], condition={"question": "kanaler", "answered": True}
+    )
+    data = section_form_data(section, **{"questions-0-text": "Har kommunen en eKommuneplan?"})
+
+    response = survey_admin.post(url("section_change", section.pk), data)
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "Har kommunen en eKommuneplan?"
+    assert question.applies_to == ["kommune"]
+    assert question.condition == {"question": "kanaler", "answered": True}
+
+
+def test_a_condition_on_a_later_question_is_refused(survey_admin, wave):
+    question = wave.questions.get(key="ekommuneplan")
+
+    response = survey_admin.post(
+        url("question_change", question.pk),
+        question_form_data(question, condition='{"question": "kanaler", "answered": true}'),
+    )
+
+    assert response.status_code == 200
+    assert (
+        "condition.question: spørsmålet &#x27;kanaler&#x27; kommer ikke før dette"
+        in response.content.decode()
+    )
+    question.refresh_from_db()
+    assert question.condition is None
+
+
+def test_a_condition_code_must_be_a_code_of_the_earlier_question(survey_admin, wave):
+    question = wave.questions.get(key="kanaler")
+    data = question_form_data(question, condition='{"question": "ekommuneplan", "equals": "ja"}')
+
+    assert survey_admin.post(url("question_change", question.pk), data).status_code == 302
+    question.refresh_from_db()
+    assert question.condition == {"question": "ekommuneplan", "equals": "ja"}
+
+    data["condition"] = '{"question": "ekommuneplan", "equals": "kanskje"}'
+    response = survey_admin.post(url("question_change", question.pk), data)
+    assert "&#x27;kanskje&#x27; er ikke en kode i spørsmålet" in response.content.decode()
+
+
+def test_bad_bounds_are_refused_and_defaults_are_filled_in(survey_admin, wave):
+    question = make_question(
+        section=wave.sections.get(), key="ansatte", kind=Question.Kind.INTEGER, choices=[]
+    )
+    data = question_form_data(question, options='{"min": 10, "max": 5}')
+
+    response = survey_admin.post(url("question_change", question.pk), data)
+
+    assert "options.min: min (10) skal være mindre enn max (5)" in response.content.decode()
+    data.update(kind=Question.Kind.RATING, options="{}")
+    assert survey_admin.post(url("question_change", question.pk), data).status_code == 302
+    question.refresh_from_db()
+    assert question.options == {"min": 1, "max": 6}
+
+
+def test_a_section_condition_may_only_look_at_earlier_sections(survey_admin, wave):
+    section = wave.sections.get()
+    data = section_form_data(section, condition='{"question": "ekommuneplan", "answered": true}')
+
+    response = survey_admin.post(url("section_change", section.pk), data)
+
+    assert response.status_code == 200
+    assert "spørsmålet &#x27;ekommuneplan&#x27; kommer ikke før dette" in response.content.decode()
