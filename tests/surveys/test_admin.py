@@ -508,3 +508,24 @@ def test_a_section_condition_may_only_look_at_earlier_sections(survey_admin, wav
 
     assert response.status_code == 200
     assert "spørsmålet &#x27;ekommuneplan&#x27; kommer ikke før dette" in response.content.decode()
+
+
+def test_a_question_key_can_change_only_while_unanswered_and_unreferenced(survey_admin, wave):
+    question = wave.questions.get(key="ekommuneplan")
+    kanaler = wave.questions.get(key="kanaler")
+    Question.objects.filter(pk=kanaler.pk).update(
+        condition={"question": "ekommuneplan", "equals": "ja"}
+    )
+    change = url("question_change", question.pk)
+
+    referenced = survey_admin.post(change, question_form_data(question, key="eplan"))
+
+    assert "Vilkårene til kanaler viser til denne nøkkelen." in referenced.content.decode()
+    Question.objects.filter(pk=kanaler.pk).update(condition=None)
+    answer = make_answer(question=question, value="ja")
+    answered = survey_admin.post(change, question_form_data(question, key="eplan"))
+    assert "nøkkelen brukes til å sammenligne år" in answered.content.decode()
+    answer.delete()
+    assert survey_admin.post(change, question_form_data(question, key="eplan")).status_code == 302
+    question.refresh_from_db()
+    assert question.key == "eplan"
