@@ -529,3 +529,15 @@ def test_a_question_key_can_change_only_while_unanswered_and_unreferenced(survey
     assert survey_admin.post(change, question_form_data(question, key="eplan")).status_code == 302
     question.refresh_from_db()
     assert question.key == "eplan"
+
+
+def test_a_section_with_answered_questions_cannot_be_deleted(survey_admin, wave):
+    section = wave.sections.get()
+    make_answer(question=section.questions.get(key="ekommuneplan"), value="ja")
+
+    page = survey_admin.get(url("section_change", section.pk))
+    delete = survey_admin.post(url("section_delete", section.pk), {"post": "yes"})
+
+    assert url("section_delete", section.pk) not in page.content.decode()
+    assert delete.status_code == 403
+    assert wave.sections.filter(pk=section.pk).exists()

@@ -1139,3 +1139,32 @@ def test_demo_loader_loads_the_bundled_wave_and_can_run_again(edition):
     assert "«ekommune-2011»: 16 deler, 42 spørsmål (opprettet)" in first.getvalue()
     assert "(uendret)" in second.getvalue()
     assert snapshot("ekommune-2011") == before
+
+
+def test_export_keeps_texts_that_look_like_yaml_syntax(tmp_path, edition):
+    tricky = [
+        'Annet: "sitat" # ikke en kommentar',
+        "- ser ut som en liste",
+        "yes",
+        "1.0",
+        "{ikke: en samling}",
+        "Linje én\n  innrykket linje\nsiste linje",
+        "@ og ` og % og & og * og ! og | og >",
+    ]
+    document = base_document()
+    omrader = document["sections"][0]["questions"][2]
+    omrader["choices"] = [{"code": "skole", "label": "Skole"}] + [
+        {"code": f"c{index}", "label": label.replace("\n", " ")}
+        for index, label in enumerate(tricky)
+    ]
+    document["sections"][1]["questions"][6]["help"] = tricky[5]
+    document["sections"][1]["questions"][6]["text"] = tricky[0]
+    load(write(tmp_path, document))
+    before = snapshot("testrunde")
+    exported = export_definition(Wave.objects.get(slug="testrunde"))
+
+    Wave.objects.all().delete()
+    load(write(tmp_path, exported, name="exported.yaml"))
+
+    assert snapshot("testrunde") == before
+    assert question("kommentar").help_text == tricky[5]
