@@ -261,7 +261,6 @@ class _Validator(ValueReader):
             )
             return None
         questions: list[QuestionDef] = []
-        pending: list[QuestionDef] = []
         for index, item in enumerate(data):
             path = f"{section_path}.questions[{index}]"
             question = self.question(
@@ -274,14 +273,11 @@ class _Validator(ValueReader):
                 if isinstance(item, dict) and isinstance(item.get("key"), str):
                     self.invalid_earlier.add(item["key"])
                 continue
-            if question.key in self.earlier or any(q.key == question.key for q in pending):
-                other = self.earlier.get(question.key) or next(
-                    q for q in pending if q.key == question.key
-                )
+            if question.key in self.earlier:
                 self.problem(
                     f"{path}.key",
                     _("spørsmålet '%(key)s' finnes allerede i %(other)s")
-                    % {"key": question.key, "other": other.path},
+                    % {"key": question.key, "other": self.earlier[question.key].path},
                     question.key,
                 )
                 continue
@@ -295,8 +291,8 @@ class _Validator(ValueReader):
     ) -> QuestionDef | None:
         raw_key = data.get("key") if isinstance(data, dict) else None
         kind = data.get("type") if isinstance(data, dict) else None
-        known_kind = kind in TYPE_FIELDS
-        type_required, type_optional = TYPE_FIELDS.get(kind, ((), ()))
+        known_kind = isinstance(kind, str) and kind in TYPE_FIELDS
+        type_required, type_optional = TYPE_FIELDS[kind] if known_kind else ((), ())
         if not known_kind and isinstance(data, dict):
             # Unknown type: do not also complain about the type's own fields.
             type_optional = tuple(sorted(ALL_TYPE_FIELDS))
@@ -595,13 +591,19 @@ class _Validator(ValueReader):
             return None  # reported by fields()
         operator = operators[0]
         target_key = data.get("question")
-        target = self.earlier.get(target_key) if isinstance(target_key, str) else None
+        if not isinstance(target_key, str):
+            self.problem(
+                f"{path}.question",
+                _("skal være nøkkelen til et tidligere spørsmål, ikke %(value)s")
+                % {"value": describe(target_key)},
+                key,
+            )
+            return None
+        target = self.earlier.get(target_key)
         if target is None and target_key in self.invalid_earlier:
             return None
         if target is None:
-            if target_key == own_key or (
-                isinstance(target_key, str) and target_key in self.all_question_keys
-            ):
+            if target_key == own_key or target_key in self.all_question_keys:
                 self.problem(
                     f"{path}.question",
                     _(

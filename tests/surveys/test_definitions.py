@@ -1168,3 +1168,37 @@ def test_export_keeps_texts_that_look_like_yaml_syntax(tmp_path, edition):
 
     assert snapshot("testrunde") == before
     assert question("kommentar").help_text == tricky[5]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _set(*Q0, 0, "type", value=["single_choice"]),
+        _set(*Q0, 0, "key", value={"a": 1}),
+        _set(*Q0, 0, "text", value=["a", "b"]),
+        _set(*Q0, 1, "show_if", value={"question": ["plan"], "equals": "nei"}),
+        _set(*Q0, 1, "show_if", value="plan = nei"),
+        _set(*Q0, 1, "show_if", "equals", value=["nei"]),
+        _set(*Q0, 1, "choices", value=[1, "ja"]),
+        _set(*Q0, 1, "choices", value={"ja": "Ja"}),
+        _set(*Q1, 0, "rows", value="e_post, sms"),
+        _set(*Q1, 1, "labels", value="1 til 6"),
+        _set(*Q1, 2, "min", value=[0]),
+        _set(*Q1, 2, "unit", value={"a": 1}),
+        _set(*Q0, 0, "applies_to", value={"kommune": True}),
+        _set("sections", value={"forste": {}}),
+        _set("sections", 0, value="forste"),
+        _set("sections", 0, "questions", 0, value=None),
+        _set("wave", value=["testrunde"]),
+        _set("wave", "opens_at", value=[2011]),
+        _set("wave", "year", value="2011"),
+    ],
+)
+def test_odd_shapes_anywhere_are_reported_not_crashed_on(tmp_path, edition, mutate):
+    document = base_document()
+    mutate(document)
+
+    problems = load_failing(write(tmp_path, document))
+
+    assert problems and all(line.startswith("testrunde.yaml: ") for line in problems)
+    assert Wave.objects.count() == 0
