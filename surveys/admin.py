@@ -13,6 +13,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -108,6 +110,7 @@ class WaveAdmin(admin.ModelAdmin):
         "section_count",
         "question_count",
         "answer_set_count",
+        "preview_link",
     ]
     list_filter = ["status", "year"]
     search_fields = ["slug", "title"]
@@ -137,6 +140,11 @@ class WaveAdmin(admin.ModelAdmin):
     @admin.display(description=_("svarsett"), ordering="n_answer_sets")
     def answer_set_count(self, wave: Wave) -> int:
         return wave.n_answer_sets
+
+    @admin.display(description=_("forhåndsvisning"))
+    def preview_link(self, wave: Wave) -> str:
+        url = reverse("surveys:staff_wave_preview", args=[wave.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Forhåndsvis"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Wave | None = None) -> bool:
         if obj is not None and obj.answer_sets.exists():
@@ -413,7 +421,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     form = SectionForm
-    list_display = ["title", "wave", "key", "position", "question_count"]
+    list_display = ["title", "wave", "key", "position", "question_count", "preview_link"]
     list_filter = ["wave"]
     list_select_related = ["wave"]
     search_fields = ["key", "title"]
@@ -426,6 +434,11 @@ class SectionAdmin(admin.ModelAdmin):
     @admin.display(description=_("spørsmål"), ordering="n_questions")
     def question_count(self, section: Section) -> int:
         return section.n_questions
+
+    @admin.display(description=_("forhåndsvisning"))
+    def preview_link(self, section: Section) -> str:
+        url = reverse("surveys:staff_section_preview", args=[section.wave.slug, section.key])
+        return format_html('<a href="{}">{}</a>', url, _("Forhåndsvis som respondent"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Section | None = None) -> bool:
         if obj is not None and answer_counts(obj.questions.all()):

@@ -198,6 +198,19 @@ def test_wave_page_shows_its_sections_inline(survey_admin, wave):
     assert "Strategisk IKT-ledelse" in response.content.decode()
 
 
+def test_wave_and_section_lists_link_to_the_respondent_preview(survey_admin, wave):
+    section = wave.sections.get()
+
+    waves = survey_admin.get(url("wave_changelist")).content.decode()
+    sections = survey_admin.get(url("section_changelist")).content.decode()
+    preview = survey_admin.get(f"/staff/waves/{wave.slug}/sections/{section.key}/preview/")
+
+    assert f'href="/staff/waves/{wave.slug}/preview/"' in waves
+    assert f'href="/staff/waves/{wave.slug}/sections/{section.key}/preview/"' in sections
+    assert preview.status_code == 200
+    assert "Har kommunen utarbeidet en eKommuneplan?" in preview.content.decode()
+
+
 def test_section_list_and_page_show_the_questions(survey_admin, wave):
     section = wave.sections.get()
 
