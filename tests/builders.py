@@ -136,3 +136,38 @@ def make_question(**overrides: Any) -> Question:
     for position, (code, label) in enumerate(rows or [], start=1):
         MatrixRow.objects.create(question=question, code=code, label=label, position=position)
     return question
+
+
+# --- Results and exports (issue 7): answers written directly, for test setup. ---------------
+
+
+def make_answer_set(**overrides: Any):
+    """An organisation's answer set in a wave; `status="submitted"` sets submitted_at too."""
+    from surveys.models import AnswerSet
+
+    wave = overrides.pop("wave", None) or make_wave()
+    organisation = overrides.pop("organisation", None) or make_organisation(edition=wave.edition)
+    values = {"wave": wave, "organisation": organisation, "status": AnswerSet.Status.IN_PROGRESS}
+    values.update(overrides)
+    if values["status"] == AnswerSet.Status.SUBMITTED:
+        values.setdefault("submitted_at", timezone.now())
+    return AnswerSet.objects.create(**values)
+
+
+def make_answer(**overrides: Any):
+    """One answer; `value` in the shape of Answer's docstring (code, [codes], {row: code}...)."""
+    from surveys.models import Answer
+
+    question = overrides.pop("question", None) or make_question()
+    answer_set = overrides.pop("answer_set", None) or make_answer_set(wave=question.wave)
+    values = {
+        "answer_set": answer_set,
+        "question": question,
+        "value": None,
+        "changed_at": timezone.now(),
+    }
+    values.update(overrides)
+    return Answer.objects.create(**values)
+
+
+# --- end results and exports ---
