@@ -514,3 +514,13 @@ def comparison_across_waves(question: Question) -> list[WaveColumn]:
             )
         )
     return columns
+
+
+def comparison_rows(columns: list[WaveColumn]) -> list[tuple[str, list[float | None]]]:
+    """The comparison as table rows: one per answer code, one percentage per wave."""
+    rows: dict[str, tuple[str, list[float | None]]] = {}
+    for index, column in enumerate(columns):
+        for share in column.distribution.shares if column.distribution else []:
+            label, values = rows.setdefault(share.code, (share.label, [None] * len(columns)))
+            values[index] = share.percent
+    return list(rows.values())

@@ -178,3 +178,21 @@ def build_wave(*, year: int = 2011, slug: str = "ekommune-2011") -> WaveData:
         edition=edition, county=east, number="0160", name="Ikke startet", population=2500
     )
     return data
+
+
+def grant(user, *codenames: str):
+    """Give a user surveys permissions by codename (view_results, export_responses, ...)."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="surveys", codename__in=codenames)
+    )
+    # Drop Django's per-user permission cache.
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(attr, None)
+    return user
+
+
+def analyst(*codenames: str):
+    """A staff user holding these surveys permissions."""
+    return grant(builders.make_staff(), *codenames)
