@@ -1,7 +1,8 @@
 """Exports of a wave's answers for analysts: wide and long CSV, the codebook, and XLSX.
 
-Every export streams: organisations (wide) or answers (long) come from one prefetched queryset
-read in chunks with `.iterator(chunk_size=...)`, and rows go out one by one through the `csv`
+Every export streams: organisations (wide) come a page at a time (keyset pagination, each
+page's answer sets and answers in one query each), answers (long) from one queryset read with
+`.iterator(chunk_size=...)`, and rows go out one by one through the `csv`
 module (or xlsxwriter's constant-memory mode), so memory stays flat at any size.
 
 Spreadsheets execute cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return
@@ -12,6 +13,7 @@ apostrophe, while numbers that we validated and store as numbers are written as 
 import csv
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -19,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -382,7 +384,13 @@ def scalar_value(kind: str, value: Any) -> Cell:
     return str(value)
 
 
-def _wide_cell(column: Column, answer: Answer | None) -> Cell:
+@dataclass(frozen=True)
+class _AnswerValue:
+    value: Any
+    other_text: str
+
+
+def _wide_cell(column: Column, answer: _AnswerValue | None) -> Cell:
     if answer is None:
         return None
     value = answer.value
@@ -402,23 +410,62 @@ def _wide_cell(column: Column, answer: Answer | None) -> Cell:
     return None
 
 
-def _org_cells(organisation: Organisation, answer_set: AnswerSet | None, personal: bool) -> list:
+ORG_FIELDS = (
+    "id",
+    "kind",
+    "number",
+    "name",
+    "county__number",
+    "county__name",
+    "size_class",
+    "population",
+)
+
+
+def _organisation_pages(
+    organisations: QuerySet[Organisation], page_size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Pages of organisations as plain dicts, by keyset on (kind, number, id).
+
+    Plain values rather than model instances with prefetched relations: those form reference
+    cycles that only the cyclic garbage collector frees, and memory would creep up with size.
+    """
+    ordered = organisations.order_by("kind", "number", "id").values(*ORG_FIELDS)
+    last: dict[str, Any] | None = None
+    while True:
+        page = ordered
+        if last is not None:
+            kind, number, pk = last["kind"], last["number"], last["id"]
+            page = ordered.filter(
+                Q(kind__gt=kind)
+                | Q(kind=kind, number__gt=number)
+                | Q(kind=kind, number=number, id__gt=pk)
+            )
+        rows = list(page[:page_size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]
+
+
+def _org_cells(
+    organisation: dict[str, Any], answer_set: dict[str, Any] | None, contacts: list | None
+) -> list[Cell]:
     cells: list[Cell] = [
-        organisation.number,
-        organisation.name,
-        organisation.kind,
-        organisation.county.number,
-        organisation.county.name,
-        organisation.size_class,
-        organisation.population,
-        answer_set.status if answer_set else NOT_STARTED,
-        _local(answer_set.created_at) if answer_set else "",
-        _local(answer_set.submitted_at) if answer_set else "",
+        organisation["number"],
+        organisation["name"],
+        organisation["kind"],
+        organisation["county__number"],
+        organisation["county__name"],
+        organisation["size_class"],
+        organisation["population"],
+        answer_set["status"] if answer_set else NOT_STARTED,
+        _local(answer_set["created_at"]) if answer_set else "",
+        _local(answer_set["submitted_at"]) if answer_set else "",
     ]
-    if personal:
-        contacts = organisation.active_contacts
-        cells.append("; ".join(contact.name for contact in contacts if contact.name))
-        cells.append("; ".join(contact.email for contact in contacts))
+    if contacts is not None:
+        cells.append("; ".join(name for name, _email in contacts if name))
+        cells.append("; ".join(email for _name, email in contacts))
     return cells
 
 
@@ -428,50 +475,50 @@ def _org_cells(organisation: Organisation, answer_set: AnswerSet | None, persona
 def wide_rows(
     wave: Wave, options: ExportOptions, *, progress: ProgressCallback | None = None
 ) -> Iterator[list[Cell]]:
-    """Header, then one row per organisation; answers prefetched chunk by chunk."""
+    """Header, then one row per organisation: a page of organisations at a time, each page
+    with its answer sets, answers (and contacts) in one query each."""
     personal = options.include_personal_data
     columns = codebook_columns(wave, include_personal_data=personal)
     yield [column.name for column in columns]
-    answer_sets = AnswerSet.objects.filter(wave=wave).prefetch_related(
-        Prefetch(
-            "answers",
-            queryset=Answer.objects.only(
-                "id", "answer_set_id", "question_id", "value", "other_text"
-            ),
-        )
-    )
-    prefetches: list[Prefetch] = [
-        Prefetch("answer_sets", queryset=answer_sets, to_attr="wave_answer_sets")
-    ]
-    if personal:
-        prefetches.append(
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.filter(is_active=True).order_by("name", "email"),
-                to_attr="active_contacts",
-            )
-        )
-    organisations = (
-        export_organisations(wave, options.filters)
-        .select_related("county")
-        .prefetch_related(*prefetches)
-        .order_by("kind", "number", "id")
-    )
     question_columns = columns[len(_org_columns(personal)) :]
-    for written, organisation in enumerate(organisations.iterator(chunk_size=CHUNK_SIZE), 1):
-        answer_set = organisation.wave_answer_sets[0] if organisation.wave_answer_sets else None
-        by_question = (
-            {answer.question_id: answer for answer in answer_set.answers.all()}
-            if answer_set
-            else {}
-        )
-        row = _org_cells(organisation, answer_set, personal)
-        row += [
-            _wide_cell(column, by_question.get(column.question_id)) for column in question_columns
-        ]
-        yield row
-        if progress:
-            progress(written)
+    organisations = export_organisations(wave, options.filters)
+    written = 0
+    for page in _organisation_pages(organisations, CHUNK_SIZE):
+        ids = [organisation["id"] for organisation in page]
+        answer_sets = {
+            row["organisation_id"]: row
+            for row in AnswerSet.objects.filter(wave=wave, organisation_id__in=ids).values(
+                "organisation_id", "status", "created_at", "submitted_at"
+            )
+        }
+        answers: dict[int, dict[int, _AnswerValue]] = defaultdict(dict)
+        for organisation_id, question_id, value, other_text in Answer.objects.filter(
+            answer_set__wave=wave, answer_set__organisation_id__in=ids
+        ).values_list("answer_set__organisation_id", "question_id", "value", "other_text"):
+            answers[organisation_id][question_id] = _AnswerValue(value, other_text)
+        contacts: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        if personal:
+            for organisation_id, name, email in (
+                Contact.objects.filter(organisation_id__in=ids, is_active=True)
+                .order_by("name", "email")
+                .values_list("organisation_id", "name", "email")
+            ):
+                contacts[organisation_id].append((name, email))
+        for organisation in page:
+            by_question = answers.get(organisation["id"], {})
+            row = _org_cells(
+                organisation,
+                answer_sets.get(organisation["id"]),
+                contacts.get(organisation["id"], []) if personal else None,
+            )
+            row += [
+                _wide_cell(column, by_question.get(column.question_id))
+                for column in question_columns
+            ]
+            yield row
+            written += 1
+            if progress:
+                progress(written)
 
 
 LONG_HEADER = [
