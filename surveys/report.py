@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .charts import horizontal_bars, stacked_bars
 from .models import Question
-from .results import Distribution, QuestionResult
+from .results import Distribution, QuestionResult, WaveColumn
 
 
 @dataclass
@@ -129,3 +129,17 @@ def block_rows(block: ChartBlock) -> Iterator[list]:
         for share in group.shares:
             row += [share.count, Decimal(f"{share.percent:.1f}")]
         yield row
+
+
+def comparison_block(result: QuestionResult, columns: list[WaveColumn]) -> ChartBlock | None:
+    """The waves side by side as one stacked bar per wave (choice questions and ratings)."""
+    groups = [
+        Distribution(
+            label=str(column.wave.year), n=column.distribution.n, shares=column.distribution.shares
+        )
+        for column in columns
+        if column.distribution is not None and column.distribution.n
+    ]
+    if len(groups) < 2:
+        return None
+    return _stacked(result, "waves", _("Sammenligning med tidligere år"), groups)

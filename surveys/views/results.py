@@ -56,7 +56,7 @@ from ..exports import (
     write_xlsx,
 )
 from ..models import AnswerSet, ExportJob, Wave
-from ..report import block_rows, chart_blocks, find_block
+from ..report import block_rows, chart_blocks, comparison_block, find_block
 from ..results import (
     comparison_across_waves,
     comparison_rows,
@@ -136,6 +136,7 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "blocks": chart_blocks(result, detail=True),
             "comparison": comparison,
             "comparison_rows": comparison_rows(comparison),
+            "comparison_block": comparison_block(result, comparison),
         },
     )
 

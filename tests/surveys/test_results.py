@@ -228,6 +228,7 @@ def test_comparison_across_waves_shows_earlier_waves_side_by_side(data, results_
     html = response.content.decode()
     section = html[html.index('id="comparison"') :]
     assert ">2009<" in section and ">2011<" in section
+    assert 'id="chart-norge-no-stjerner-2010-waves"' in section
     # 2009: two of three gave 6 stars; 2011: 2 of 13.
     six = re.search(
         r"<th scope=\"row\">6</th>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>", section
