@@ -161,11 +161,11 @@ def test_results_page_query_count_does_not_grow_with_organisations(
     url = reverse("surveys:results_question", args=[data.wave.slug, data.yes_no.key])
     with django_assert_num_queries(QUESTION_PAGE_QUERIES):
         results_client.get(url)
-    for population in (900, 2500, 12000, 55000) * 5:
+    for index, population in enumerate((900, 2500, 12000, 55000) * 5):
         answer_set = builders.make_answer_set(
             wave=data.wave,
             organisation=builders.make_organisation(
-                edition=data.wave.edition, population=population
+                edition=data.wave.edition, population=population, number=f"9{index:03d}"
             ),
             status=AnswerSet.Status.SUBMITTED,
         )
@@ -214,10 +214,10 @@ def test_comparison_across_waves_shows_earlier_waves_side_by_side(data, results_
         kind=Question.Kind.RATING,
         options={"min": 1, "max": 6},
     )
-    for stars in (6, 6, 2):
+    for index, stars in enumerate((6, 6, 2)):
         answer_set = builders.make_answer_set(
             wave=earlier,
-            organisation=builders.make_organisation(edition=earlier.edition),
+            organisation=builders.make_organisation(edition=earlier.edition, number=f"70{index}"),
             status=AnswerSet.Status.SUBMITTED,
         )
         builders.make_answer(answer_set=answer_set, question=question, value=stars)

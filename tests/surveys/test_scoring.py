@@ -77,7 +77,9 @@ def test_ranking_is_within_each_size_class_and_ties_share_a_rank():
     # Give two kommuner in the same class the same score: they share the rank.
     tie = builders.make_answer_set(
         wave=data.wave,
-        organisation=builders.make_organisation(edition=data.wave.edition, population=1000),
+        organisation=builders.make_organisation(
+            edition=data.wave.edition, population=1000, number="7001"
+        ),
         status=AnswerSet.Status.SUBMITTED,
     )
     builders.make_answer(answer_set=tie, question=data.yes_no, value="ja")
