@@ -123,6 +123,22 @@ def peak_bytes(produce: Callable[[], object]) -> tuple[int, int]:
     return peak, count
 
 
+def xlsx_peak_bytes(wave) -> int:
+    """Peak traced bytes while writing the three-sheet XLSX to a temporary file."""
+    import tempfile
+    from pathlib import Path
+
+    from surveys.exports import ExportOptions, write_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        write_xlsx(wave, ExportOptions(format="xlsx"), Path(tmp) / "export.xlsx")
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
 def main() -> None:
     import django
 
@@ -150,6 +166,8 @@ def main() -> None:
                     print(
                         f"{n:>7} organisations  {layout:<5} {lines:>7} lines  {megabytes:7.2f} MB"
                     )
+                megabytes = xlsx_peak_bytes(wave) / 1e6
+                print(f"{n:>7} organisations  xlsx (both layouts, codebook)  {megabytes:7.2f} MB")
                 raise Rollback
         except Rollback:
             pass

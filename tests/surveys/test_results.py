@@ -234,3 +234,22 @@ def test_comparison_across_waves_shows_earlier_waves_side_by_side(data, results_
         r"<th scope=\"row\">6</th>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>", section
     )
     assert six.groups() == ("66,7 %", "15,4 %")
+
+
+def test_chart_download_runs_a_constant_number_of_queries(
+    data, results_client, django_assert_num_queries
+):
+    url = reverse(
+        "surveys:results_chart", args=[data.wave.slug, data.services.key, "county", "csv"]
+    )
+    # session, user, 2 x permissions, wave, question + choices + rows, counties, answers,
+    # free texts, session save (3).
+    with django_assert_num_queries(14):
+        response = results_client.get(url)
+    assert response.status_code == 200
+
+
+def test_wave_list_lists_waves(data, results_client, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        response = results_client.get(reverse("surveys:results_waves"))
+    assert data.wave.title in response.content.decode()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from municipalities.models import OrganisationKind, SizeClass
 from surveys.export_jobs import export_log_create, export_log_finish, export_write_file
 from surveys.exports import NOT_STARTED, ExportFilters, ExportOptions, export_row_count
 from surveys.models import AnswerSet, Wave
@@ -15,7 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The wave's slug, e.g. ekommune-2011")
         parser.add_argument("--layout", choices=["wide", "long"], default="wide")
-        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "xlsx"],
+            default="csv",
+            help="xlsx holds both layouts and the codebook as three sheets",
+        )
         parser.add_argument("-o", "--output", required=True, help="File to write")
         parser.add_argument(
             "--norwegian",
@@ -24,9 +30,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--delimiter", choices=[",", ";"], default=None)
         parser.add_argument("--bom", action="store_true", help="Start the CSV with a UTF-8 BOM")
-        parser.add_argument("--kind", action="append", default=[], help="kommune/fylkeskommune")
+        parser.add_argument("--kind", action="append", default=[], choices=OrganisationKind.values)
         parser.add_argument("--county", action="append", default=[], help="County number")
-        parser.add_argument("--size-class", action="append", type=int, default=[])
+        parser.add_argument(
+            "--size-class", action="append", type=int, default=[], choices=SizeClass.values
+        )
         parser.add_argument(
             "--status",
             action="append",
