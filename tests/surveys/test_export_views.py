@@ -224,3 +224,29 @@ def test_background_export_runs_in_a_real_worker(celery_worker_process, client, 
     assert job.status == "done", job.error
     download = client.get(reverse("surveys:export_job_download", args=[job.pk]))
     assert len(list(csv.DictReader(io.StringIO(content(download))))) == 16
+
+
+def test_job_stores_its_progress_every_n_rows(data, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.export_jobs import export_log_create
+    from surveys.exports import ExportOptions
+
+    settings.EXPORT_PROGRESS_EVERY = 4
+    job = export_log_create(
+        wave=data.wave, user_id=None, options=ExportOptions(), total_rows=16, in_background=True
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        export_job_run(job_id=job.pk)
+
+    progress_updates = [
+        q["sql"] for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and '"rows_written"' in q["sql"]
+        and '"status"' not in q["sql"]
+    ]  # fmt: skip
+    # Rows 4, 8, 12 and 16 of 16.
+    assert len(progress_updates) == 4
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.progress_percent) == ("done", 16, 100)
