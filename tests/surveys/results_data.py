@@ -196,3 +196,164 @@ def grant(user, *codenames: str):
 def analyst(*codenames: str):
     """A staff user holding these surveys permissions."""
     return grant(builders.make_staff(), *codenames)
+
+
+# --- The bundled 2011 questionnaire with synthetic answers ------------------------------------
+
+QUESTIONNAIRE_2011 = "surveys/questionnaires/ekommune-2011.yaml"
+
+
+def load_2011_structure(edition):
+    """Sections, questions, choices and rows of the bundled 2011 file, written directly.
+
+    A minimal reading of docs/questionnaire-format.md for test setup only: the real loader
+    (load_questionnaire) validates and lives elsewhere.
+    """
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    from surveys.models import MatrixRow, Section
+
+    document = yaml.safe_load((Path(settings.BASE_DIR) / QUESTIONNAIRE_2011).read_text("utf-8"))
+    meta = document["wave"]
+    wave = builders.make_wave(
+        edition=edition,
+        slug=meta["slug"],
+        title=meta["title"],
+        year=meta["year"],
+        target_kinds=meta["target_kinds"],
+        intro=meta.get("intro", ""),
+        vision=meta.get("vision", ""),
+    )
+    for section_position, item in enumerate(document["sections"], start=1):
+        section = Section.objects.create(
+            wave=wave,
+            key=item["key"],
+            position=section_position,
+            title=item["title"],
+            intro=item.get("intro", ""),
+            applies_to=item.get("applies_to", []),
+            condition=item.get("show_if"),
+        )
+        for position, spec in enumerate(item["questions"], start=1):
+            question = Question.objects.create(
+                wave=wave,
+                section=section,
+                key=spec["key"],
+                position=position,
+                kind=spec["type"],
+                text=spec["text"],
+                help_text=spec.get("help", ""),
+                applies_to=spec.get("applies_to", []),
+                condition=spec.get("show_if"),
+                options={
+                    key: spec[key]
+                    for key in ("min", "max", "unit", "decimals", "max_length", "labels", "weight")
+                    if key in spec
+                },
+            )
+            choices = spec.get("choices") or spec.get("scale") or []
+            if choices == "yes_no_unsure":
+                choices = [{"code": code, "label": label} for code, label in builders.YES_NO_UNSURE]
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    code=choice["code"],
+                    label=choice["label"],
+                    position=index,
+                    exclusive=choice.get("exclusive", False),
+                    is_other=choice.get("other", False),
+                    weight=choice.get("weight"),
+                )
+                for index, choice in enumerate(choices, start=1)
+            )
+            MatrixRow.objects.bulk_create(
+                MatrixRow(question=question, code=row["code"], label=row["label"], position=index)
+                for index, row in enumerate(spec.get("rows", []), start=1)
+            )
+    return wave
+
+
+def synthetic_value(question: Question, rng) -> object:
+    """A valid random answer in the shape of Answer's docstring."""
+    codes = [choice.code for choice in question.choices.all()]
+    if question.kind == Question.Kind.SINGLE_CHOICE:
+        return rng.choice(codes)
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        exclusive = {choice.code for choice in question.choices.all() if choice.exclusive}
+        if exclusive and rng.random() < 0.1:
+            return [rng.choice(sorted(exclusive))]
+        pool = [code for code in codes if code not in exclusive]
+        return sorted(rng.sample(pool, rng.randint(1, min(4, len(pool)))))
+    if question.kind == Question.Kind.MATRIX:
+        return {row.code: rng.choice(codes) for row in question.rows.all()}
+    if question.kind == Question.Kind.RATING:
+        return rng.randint(question.options.get("min", 1), question.options.get("max", 6))
+    if question.kind == Question.Kind.INTEGER:
+        return rng.randint(0, 500)
+    if question.kind in {Question.Kind.DECIMAL, Question.Kind.PERCENTAGE}:
+        return f"{rng.uniform(0, 100):.1f}"
+    return rng.choice(["Bedre samhandling", FORMULA, SCRIPT, "-3 kommuner", "Ressurser"])
+
+
+def build_2011_wave(*, kommuner: int = 60, seed: int = 2011):
+    """The bundled 2011 questionnaire answered by `kommuner` kommuner of every size class and
+    four fylkeskommuner; a fifth of the kommuner have not submitted."""
+    import random
+
+    from surveys.models import Answer
+
+    rng = random.Random(seed)
+    edition = builders.make_edition(year=2011)
+    wave = load_2011_structure(edition)
+    questions = list(
+        Question.objects.filter(wave=wave)
+        .select_related("section")
+        .prefetch_related("choices", "rows")
+    )
+    counties = [
+        builders.make_county(edition=edition, number=number, name=name)
+        for number, name in [("01", "Østfold"), ("12", "Hordaland"), ("18", "Nordland")]
+    ]
+    populations = [800, 1500, 3000, 4500, 6000, 9000, 12000, 18000, 25000, 40000, 60000, 600000]
+    organisations = [
+        builders.make_organisation(
+            edition=edition,
+            county=counties[i % 3],
+            number=f"{counties[i % 3].number}{i:02d}",
+            name=f"Syntetisk kommune {i}",
+            population=populations[i % len(populations)],
+        )
+        for i in range(kommuner)
+    ] + [
+        builders.make_organisation(
+            edition=edition,
+            county=county,
+            kind=OrganisationKind.FYLKESKOMMUNE,
+            number=county.number,
+            name=f"{county.name} fylkeskommune",
+            population=250000,
+        )
+        for county in counties
+    ]
+    for index, organisation in enumerate(organisations):
+        submitted = index % 5 != 4
+        answer_set = builders.make_answer_set(
+            wave=wave,
+            organisation=organisation,
+            status=AnswerSet.Status.SUBMITTED if submitted else AnswerSet.Status.IN_PROGRESS,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                answer_set=answer_set,
+                question=question,
+                value=synthetic_value(question, rng),
+                changed_at=answer_set.created_at,
+            )
+            for question in questions
+            if question.applies_to_kind(organisation.kind)
+            and question.section.applies_to_kind(organisation.kind)
+        )
+    return wave, organisations
