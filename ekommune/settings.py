@@ -371,6 +371,13 @@ EXPORT_DIR = Path(env_str("EXPORT_DIR") or VAR_DIR / "exports")
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
 # The job stores its progress every this many rows.
 EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
-# The export task lives in surveys/export_jobs.py (autodiscovery only finds tasks.py).
+# Export files are deleted after this many days (the log entry stays): they may hold
+# personal data.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# The export tasks live in surveys/export_jobs.py (autodiscovery only finds tasks.py).
 CELERY_IMPORTS = ["surveys.export_jobs"]
+CELERY_BEAT_SCHEDULE["surveys-delete-old-export-files"] = {
+    "task": "surveys.delete_old_export_files",
+    "schedule": 3600.0,
+}
 # --- end results and exports -------------------------------------------------------------------

@@ -7,7 +7,7 @@ progress on the row and writes the file under settings.EXPORT_DIR; a staff view 
 
 import logging
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from celery import shared_task
@@ -167,3 +167,23 @@ def export_job_file(job: ExportJob) -> Path | None:
 @shared_task(name="surveys.run_export_job")
 def run_export_job(job_id: int) -> None:
     export_job_run(job_id=job_id)
+
+
+def export_files_delete_old(*, now: datetime, keep_days: int) -> int:
+    """Delete export files older than `keep_days` (they may hold personal data); the log
+    entries stay. Returns how many files were deleted; safe to run any number of times."""
+    cutoff = now - timedelta(days=keep_days)
+    deleted = 0
+    old = ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file_path="")
+    for job_id, relative in old.values_list("id", "file_path"):
+        path = (export_dir() / relative).resolve()
+        if export_dir().resolve() in path.parents:
+            path.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job_id).update(file_path="")
+        deleted += 1
+    return deleted
+
+
+@shared_task(name="surveys.delete_old_export_files")
+def delete_old_export_files() -> int:
+    return export_files_delete_old(now=timezone.now(), keep_days=settings.EXPORT_KEEP_DAYS)

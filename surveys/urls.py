@@ -30,6 +30,7 @@ urlpatterns: list = [
     ),
     path("staff/results/<slug:slug>/prize/", results.results_prize, name="results_prize"),
     path("staff/results/<slug:slug>/export/", results.export_form, name="export"),
+    path("staff/exports/", results.export_log, name="export_log"),
     path("staff/exports/<int:pk>/", results.export_job, name="export_job"),
     path("staff/exports/<int:pk>/status.json", results.export_job_status, name="export_job_status"),
     path(

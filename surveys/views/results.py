@@ -422,3 +422,10 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
     if path is None:
         raise Http404(_("Filen finnes ikke (lenger)."))
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@staff_permission_required(VIEW_ALL_EXPORTS)
+def export_log(request: HttpRequest) -> HttpResponse:
+    """Every export (who, when, what), newest first: the audit trail of data leaving."""
+    jobs = ExportJob.objects.select_related("wave", "requested_by").order_by("-created_at", "-id")
+    return render(request, "surveys/staff/export_log.html", {"jobs": jobs[:500]})

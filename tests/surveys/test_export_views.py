@@ -250,3 +250,47 @@ def test_job_stores_its_progress_every_n_rows(data, settings):
     assert len(progress_updates) == 4
     job.refresh_from_db()
     assert (job.status, job.rows_written, job.progress_percent) == ("done", 16, 100)
+
+
+def test_export_log_lists_every_export_for_permitted_staff_only(
+    client, data, django_assert_num_queries
+):
+    exporter = analyst("export_responses")
+    client.force_login(exporter)
+    client.post(reverse("surveys:export", args=[data.wave.slug]), {**FORM, "kinds": ["kommune"]})
+    url = reverse("surveys:export_log")
+
+    assert client.get(url).status_code == 403
+
+    client.force_login(analyst("view_exportjob"))
+    # session, user, 2 x permissions, exports with wave and user, session save (3).
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    html = response.content.decode()
+    assert exporter.username in html
+    assert "kinds: kommune" in html
+
+
+def test_old_export_files_are_deleted_but_the_log_stays(data, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.export_jobs import export_files_delete_old, export_job_file, export_log_create
+    from surveys.exports import ExportOptions
+
+    job = export_log_create(
+        wave=data.wave, user_id=None, options=ExportOptions(), total_rows=16, in_background=True
+    )
+    export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    path = export_job_file(job)
+    assert path is not None and path.exists()
+
+    assert export_files_delete_old(now=timezone.now(), keep_days=7) == 0
+    assert export_files_delete_old(now=timezone.now() + timedelta(days=8), keep_days=7) == 1
+
+    job.refresh_from_db()
+    assert not path.exists()
+    assert export_job_file(job) is None
+    assert job.status == "done"
