@@ -294,3 +294,20 @@ def test_old_export_files_are_deleted_but_the_log_stays(data, settings):
     assert not path.exists()
     assert export_job_file(job) is None
     assert job.status == "done"
+
+
+def test_a_job_with_personal_data_needs_that_permission_to_download(client, data, settings):
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+    client.force_login(analyst("export_responses", "export_personal_data"))
+    client.post(
+        reverse("surveys:export", args=[data.wave.slug]), {**FORM, "include_personal_data": "on"}
+    )
+    job = ExportJob.objects.get()
+    export_job_run(job_id=job.pk)
+    download = reverse("surveys:export_job_download", args=[job.pk])
+
+    client.force_login(analyst("export_responses", "view_exportjob"))
+    assert client.get(download).status_code == 403
+
+    client.force_login(analyst("export_responses", "view_exportjob", "export_personal_data"))
+    assert client.get(download).status_code == 200
