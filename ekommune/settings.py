@@ -366,3 +366,21 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Results and exports (issue 7) -------------------------------------------------------------
+# Export files are written here and served only through a staff view that checks permissions.
+EXPORT_DIR = Path(env_str("EXPORT_DIR") or VAR_DIR / "exports")
+# Exports estimated above this many rows run as a background job with a progress page.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
+# The job stores its progress every this many rows.
+EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
+# Export files are deleted after this many days (the log entry stays): they may hold
+# personal data.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# The export tasks live in surveys/export_jobs.py (autodiscovery only finds tasks.py).
+CELERY_IMPORTS = ["surveys.export_jobs"]
+CELERY_BEAT_SCHEDULE["surveys-delete-old-export-files"] = {
+    "task": "surveys.delete_old_export_files",
+    "schedule": 3600.0,
+}
+# --- end results and exports -------------------------------------------------------------------

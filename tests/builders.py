@@ -155,19 +155,22 @@ def make_question(**overrides: Any) -> Question:
     return question
 
 
-# --- answers (added with the definitions work, issue 4) ------------------------------------
+# --- answers (issues 4 and 7): rows written directly, for test setup ------------------------
 
 
 def make_answer_set(**overrides: Any) -> AnswerSet:
+    """An organisation's answer set in a wave; `status="submitted"` sets submitted_at too."""
     wave = overrides.pop("wave", None) or make_wave()
     organisation = overrides.pop("organisation", None) or make_organisation(edition=wave.edition)
-    values = {"wave": wave, "organisation": organisation}
+    values = {"wave": wave, "organisation": organisation, "status": AnswerSet.Status.IN_PROGRESS}
     values.update(overrides)
+    if values["status"] == AnswerSet.Status.SUBMITTED:
+        values.setdefault("submitted_at", timezone.now())
     return AnswerSet.objects.create(**values)
 
 
 def make_answer(**overrides: Any) -> Answer:
-    """An answer; `value` shapes are documented on the Answer model."""
+    """One answer; `value` in the shape of Answer's docstring (code, [codes], {row: code}...)."""
     question = overrides.pop("question", None) or make_question()
     answer_set = overrides.pop("answer_set", None) or make_answer_set(wave=question.wave)
     values = {
