@@ -13,8 +13,10 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from surveys.models import Question
+from surveys.numbers import NumberFormatError, parse_decimal
 from tests.builders import make_question, make_section, make_staff, make_wave
 from tests.surveys.htmltools import find, find_all, parse, text
 
@@ -48,22 +50,22 @@ def pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
     if not entry.msgid_plural:
         return [(entry.msgid, entry.msgstr)]
     return [
-        (entry.msgid if index == 0 else entry.msgid_plural, translation)
-        for index, translation in sorted(entry.msgstr_plural.items())
+        (entry.msgid if index == 0 else entry.msgid_plural, form)
+        for index, form in sorted(entry.msgstr_plural.items())
     ]
 
 
-def shape_problems(source: str, translation: str) -> list[str]:
+def shape_problems(source: str, translated: str) -> list[str]:
     problems = []
     for name, pattern in (("placeholders", PRINTF), ("placeholders", BRACES), ("HTML", TAGS)):
-        if sorted(pattern.findall(source)) != sorted(pattern.findall(translation)):
-            problems.append(f"{name} {pattern.findall(source)} vs {pattern.findall(translation)}")
-    if source != source.lstrip() and translation[:1] != source[:1]:
+        if sorted(pattern.findall(source)) != sorted(pattern.findall(translated)):
+            problems.append(f"{name} {pattern.findall(source)} vs {pattern.findall(translated)}")
+    if source != source.lstrip() and translated[:1] != source[:1]:
         problems.append("leading space/newline")
-    if source != source.rstrip() and translation[-1:] != source[-1:]:
+    if source != source.rstrip() and translated[-1:] != source[-1:]:
         problems.append("trailing space/newline")
     end = source.rstrip()[-1:]
-    if end in FINAL_PUNCTUATION and translation.rstrip()[-1:] != end:
+    if end and end in FINAL_PUNCTUATION and translated.rstrip()[-1:] != end:
         problems.append(f"final {end!r}")
     return problems
 
@@ -74,7 +76,7 @@ def describe(entry: polib.POEntry) -> str:
 
 
 def test_every_language_besides_bokmaal_has_a_catalog_and_a_compiled_file():
-    assert TRANSLATED_LANGUAGES == ["nn", "en"]
+    assert {"nn", "en"} <= set(TRANSLATED_LANGUAGES)
     for language in TRANSLATED_LANGUAGES:
         assert (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").is_file()
         assert (LOCALE_DIR / language / "LC_MESSAGES" / "django.mo").is_file()
@@ -97,8 +99,8 @@ def test_translations_keep_placeholders_html_and_final_punctuation(path):
         f"{describe(entry)}: {problem}"
         for entry in live_entries(load(path))
         if entry.translated()
-        for source, translation in pairs(entry)
-        for problem in shape_problems(source, translation)
+        for source, translated in pairs(entry)
+        for problem in shape_problems(source, translated)
     ]
     assert not problems, "\n".join(problems)
 
@@ -120,8 +122,8 @@ def test_the_compiled_catalog_matches_the_po_file(path):
             continue  # msgfmt leaves untranslated and fuzzy entries out
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         if entry.msgid_plural:
-            for index, translation in entry.msgstr_plural.items():
-                expected[(key, int(index))] = translation
+            for index, form in entry.msgstr_plural.items():
+                expected[(key, int(index))] = form
         else:
             expected[key] = entry.msgstr
     with path.with_suffix(".mo").open("rb") as compiled:
@@ -272,3 +274,18 @@ def test_the_section_preview_is_translated_but_the_questionnaire_wording_is_not(
     form = find(page, "form", novalidate="")
     assert [text(button) for button in find_all(form, "button", type="submit")] == buttons
     assert "Hvor mange årsverk arbeider med IKT?" in html  # data, quoted from the source
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "«2.000» kan leses på to måter. Skriv 2000 hvis du mener et helt tall"),
+        ("nn", "«2.000» kan lesast på to måtar. Skriv 2000 viss du meiner eit heilt tal"),
+        ("en", "“2.000” can be read in two ways. Write 2000 if you mean a whole number"),
+    ],
+)
+def test_a_mistyped_number_is_explained_in_the_users_language(language, message):
+    with translation.override(language), pytest.raises(NumberFormatError) as error:
+        parse_decimal("2.000")
+    assert str(error.value.message).startswith(message)
+    assert "2,000" in str(error.value.message)  # the other reading, Norwegian style
