@@ -202,7 +202,7 @@ def test_the_admin_index_shows_our_app_and_model_names_translated(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("nn", ["Opne valde rundar (til stengjetida)", "Steng valde rundar", "Førehandsvis"]),
+        ("nn", ["Opna valde rundar (til stengjetida)", "Steng valde rundar", "Førehandsvis"]),
         ("en", ["Open selected waves (until the closing time)", "Close selected waves", "Preview"]),
     ],
 )
@@ -247,7 +247,7 @@ def preview_url(db):
             "Del 2 av 3",
             "Har kommunen utarbeidet en eKommuneplan? * (obligatorisk)",
             "Skriv eit tal frå 0 til 500.",
-            ["Lagre", "Lagre og gå vidare"],
+            ["Lagra", "Lagra og gå vidare"],
         ),
         (
             "en",
