@@ -1,6 +1,7 @@
 """Memory of the streaming exports: peak Python allocations while exporting N organisations.
 
     python -m benchmarks.export_memory --organisations 1000 10000
+    python -m benchmarks --only export-memory --sizes 1000 10000    (as part of make bench)
 
 Runs on the configured database (DATABASE_URL or the embedded SQLite, migrated) inside a
 transaction that is rolled back, so it leaves nothing behind. The peak is measured with
@@ -139,38 +140,44 @@ def xlsx_peak_bytes(wave) -> int:
     return peak
 
 
+class _Rollback(Exception):
+    pass
+
+
+def measure(organisations: int) -> list[tuple[str, int, float]]:
+    """(layout, lines, peak MB) of the wide and long CSV and the XLSX for a generated wave of
+    `organisations`, inside a transaction that is rolled back."""
+    from django.db import transaction
+
+    from surveys.exports import ExportOptions, export_csv_lines
+
+    rows: list[tuple[str, int, float]] = []
+    try:
+        with transaction.atomic():
+            wave = create_wave_with_answers(organisations, year=3000 + organisations % 1000)
+            for layout in ("wide", "long"):
+                options = ExportOptions(layout=layout)
+                peak, lines = peak_bytes(lambda w=wave, o=options: export_csv_lines(w, o))
+                rows.append((layout, lines, peak / 1e6))
+            rows.append(("xlsx (both layouts, codebook)", 0, xlsx_peak_bytes(wave) / 1e6))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows
+
+
 def main() -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ekommune.settings")
     django.setup()
-    from django.db import transaction
-
-    from surveys.exports import ExportOptions, export_csv_lines
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--organisations", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
-
-    class Rollback(Exception):
-        pass
-
     for n in args.organisations:
-        try:
-            with transaction.atomic():
-                wave = create_wave_with_answers(n, year=3000 + n % 1000)
-                for layout in ("wide", "long"):
-                    options = ExportOptions(layout=layout)
-                    peak, lines = peak_bytes(lambda w=wave, o=options: export_csv_lines(w, o))
-                    megabytes = peak / 1e6
-                    print(
-                        f"{n:>7} organisations  {layout:<5} {lines:>7} lines  {megabytes:7.2f} MB"
-                    )
-                megabytes = xlsx_peak_bytes(wave) / 1e6
-                print(f"{n:>7} organisations  xlsx (both layouts, codebook)  {megabytes:7.2f} MB")
-                raise Rollback
-        except Rollback:
-            pass
+        for layout, lines, megabytes in measure(n):
+            print(f"{n:>7} organisations  {layout:<5} {lines:>7} lines  {megabytes:7.2f} MB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,198 @@
+"""The benchmarks of issue 8: each a function from sizes to tables (`python -m benchmarks list`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.report import Table, Target, summary, time_calls
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Options:
+    seed: int
+    regenerate: bool = False
+    quick: bool = False
+
+    def repeat(self, normal: int) -> int:
+        return max(5, normal // 4) if self.quick else normal
+
+
+@dataclass(frozen=True)
+class Suite:
+    description: str
+    default_sizes: list[int]
+    run: Callable[[list[int], Options], list[Table]]
+
+
+def _dataset(size: int, options: Options):
+    from benchmarks.generator import ensure_dataset
+
+    return ensure_dataset(size, seed=options.seed, regenerate=options.regenerate)
+
+
+def staff_client():
+    """A test client logged in as a superuser (staff with every permission)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+# --- 4. Export ----------------------------------------------------------------------------------
+
+
+def _export_child(slug: str, mode: str) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.export_child", slug, mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_export(sizes: list[int], options: Options) -> list[Table]:
+    table = Table(
+        "Wide CSV export (2011 questionnaire) against PostgreSQL COPY",
+        [
+            "organisations",
+            "how",
+            "seconds",
+            "MB written",
+            "lines",
+            "peak RSS MB",
+            "RSS at start MB",
+            "x COPY",
+        ],
+    )
+    for size in sizes:
+        dataset = _dataset(size, options)
+        copy = _export_child(dataset.slug, "copy")
+        wide = _export_child(dataset.slug, "wide")
+        for name, measured in (("COPY TO STDOUT", copy), ("export_csv_lines wide", wide)):
+            table.rows.append(
+                [
+                    size,
+                    name,
+                    measured["seconds"],
+                    measured["bytes"] / 1e6,
+                    int(measured["lines"]),
+                    measured["peak_rss_mb"],
+                    measured["baseline_rss_mb"],
+                    measured["seconds"] / copy["seconds"],
+                ]
+            )
+        if size >= 100_000:
+            table.targets += [
+                Target(f"export of {size} organisations", wide["seconds"], 60, "s"),
+                Target("peak memory of that export", wide["peak_rss_mb"], 300, "MB"),
+                Target("export time / COPY time", wide["seconds"] / copy["seconds"], 5, "x"),
+            ]
+    table.notes.append(
+        "Each measurement runs in a fresh process writing a temporary file; peak RSS is the "
+        "whole process (Python, Django, the data). COPY pulls one row per organisation with "
+        "every answer as JSON: the same data, without the per-column layout."
+    )
+    return [table]
+
+
+def run_export_memory(sizes: list[int], options: Options) -> list[Table]:
+    """benchmarks/export_memory.py: traced Python allocations of every export layout."""
+    from benchmarks import export_memory
+
+    table = Table(
+        "Export memory: peak traced Python allocations (tracemalloc), six-question wave",
+        ["organisations", "layout", "lines", "peak MB"],
+    )
+    for size in sizes:
+        for layout, lines, megabytes in export_memory.measure(size):
+            table.rows.append([size, layout, lines, megabytes])
+    table.notes.append(
+        "From benchmarks/export_memory.py: its own six-question wave in a rolled-back "
+        "transaction; tracemalloc slows the export, so no times here."
+    )
+    return [table]
+
+
+# --- 5. Results page ----------------------------------------------------------------------------
+
+RESULTS_QUESTIONS = [
+    "facebook_bruk",  # single choice: grouped in the database
+    "elektroniske_tjenester",  # multiple choice: counted in Python
+    "digitale_kanaler_dialog",  # matrix
+    "norge_no_stjerner_2010",  # rating: numbers
+]
+
+
+def run_results(sizes: list[int], options: Options) -> list[Table]:
+    from django.urls import reverse
+
+    table = Table(
+        "Results page of one question (with size-class and county breakdowns)",
+        ["organisations", "question", "kind", "median ms", "p95 ms", "max ms", "queries"],
+    )
+    client = staff_client()
+    for size in sizes:
+        dataset = _dataset(size, options)
+        worst = 0.0
+        for key in RESULTS_QUESTIONS:
+            url = reverse("surveys:results_question", args=[dataset.slug, key])
+
+            def get(url: str = url) -> None:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            samples = time_calls(get, repeat=options.repeat(20))
+            stats = summary(samples)
+            kind = dataset.wave.questions.get(key=key).kind
+            table.rows.append(
+                [
+                    size,
+                    key,
+                    kind,
+                    stats["median"],
+                    stats["p95"],
+                    stats["max"],
+                    count_queries(get),
+                ]
+            )
+            worst = max(worst, stats["median"])
+        if size == 10_000:
+            table.targets.append(
+                Target(f"slowest results page at {size} organisations (median)", worst, 500, "ms")
+            )
+    table.notes.append("Django test client in-process, staff user, DEBUG off.")
+    return [table]
+
+
+SUITES: dict[str, Suite] = {
+    "results": Suite("results page of a question with breakdowns", [10_000], run_results),
+    "export": Suite("wide CSV export against the COPY floor", [10_000, 100_000], run_export),
+    "export-memory": Suite(
+        "tracemalloc peaks of wide, long and XLSX exports (export_memory.py)",
+        [1000, 10_000],
+        run_export_memory,
+    ),
+}
