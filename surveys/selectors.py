@@ -7,15 +7,20 @@ the wave's sections, its questions with their choices and matrix rows, and the a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Organisation
 
-from .models import Answer, AnswerSet, Choice, MatrixRow, Question, Section, Wave
+from .conditions import resolve_visibility
+from .form_engine import (
+    ErrorLink,
+    Questionnaire,
+    answers_by_key,
+    check_section_answers,
+    format_answer,
+)
+from .models import Answer, AnswerSet, Question, Section, Wave
 
 
 class SectionState:
@@ -32,23 +37,6 @@ class SectionState:
     }
 
 
-def condition_met(condition: dict | None, answers: dict[str, Any]) -> bool:
-    """Whether a `show_if` condition holds for these answer values (by question key)."""
-    # TODO(form-engine): use surveys.conditions once merged, so server and browser agree.
-    if not condition:
-        return True
-    value = answers.get(condition.get("question"))
-    if "equals" in condition:
-        return value == condition["equals"]
-    if "in" in condition:
-        return value in condition["in"]
-    if "includes" in condition:
-        return isinstance(value, list) and condition["includes"] in value
-    if "answered" in condition:
-        return (value not in (None, "", [], {})) == bool(condition["answered"])
-    return True
-
-
 @dataclass
 class QuestionItem:
     question: Question
@@ -62,11 +50,20 @@ class QuestionItem:
 
     @property
     def missing(self) -> bool:
-        return self.visible and self.question.required and not self.answered
+        """Required and visible, but unanswered (or a matrix with rows left)."""
+        if not (self.visible and self.question.required):
+            return False
+        if not self.answered:
+            return True
+        if self.question.kind == Question.Kind.MATRIX and isinstance(self.answer.value, dict):
+            return any(row.code not in self.answer.value for row in self.question.row_list)
+        return False
 
     @property
     def display(self) -> str:
-        return answer_display(self.question, self.answer)
+        if self.answer is None:
+            return ""
+        return format_answer(self.question, self.answer.value, self.answer.other_text)
 
 
 @dataclass
@@ -75,7 +72,10 @@ class SectionProgress:
     position: int
     items: list[QuestionItem] = field(default_factory=list)
     visible: bool = True
+    applies: bool = True
     state: str = SectionState.NOT_STARTED
+    # The engine's submit check of the stored answers: one link per problem.
+    problems: list[ErrorLink] = field(default_factory=list)
 
     @property
     def visible_items(self) -> list[QuestionItem]:
@@ -108,6 +108,8 @@ class ResponseProgress:
     organisation: Organisation
     answer_set: AnswerSet | None
     sections: list[SectionProgress]
+    questionnaire: Questionnaire | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
 
     @property
     def visible_sections(self) -> list[SectionProgress]:
@@ -139,6 +141,11 @@ class ResponseProgress:
     def invalid(self) -> list[tuple[SectionProgress, QuestionItem]]:
         return [(s, item) for s in self.visible_sections for item in s.invalid]
 
+    @property
+    def problems(self) -> list[tuple[SectionProgress, ErrorLink]]:
+        """Everything that stops a submit, per section, as the engine's error links."""
+        return [(s, problem) for s in self.visible_sections for problem in s.problems]
+
     def section(self, key: str) -> SectionProgress | None:
         return next((s for s in self.sections if s.section.key == key), None)
 
@@ -160,161 +167,87 @@ class ResponseProgress:
         }
 
 
-def _answer_is_valid(question: Question, value: Any) -> bool:
-    """Whether a stored answer still fits its question (the questionnaire may have changed)."""
-    if value in (None, "", [], {}):
-        return True
-    kind = question.kind
-    codes = {c.code for c in question.choices.all()}
-    if kind == Question.Kind.SINGLE_CHOICE:
-        return value in codes
-    if kind == Question.Kind.MULTIPLE_CHOICE:
-        return isinstance(value, list) and all(code in codes for code in value)
-    if kind == Question.Kind.MATRIX:
-        rows = {r.code for r in question.rows.all()}
-        return isinstance(value, dict) and all(
-            row in rows and code in codes for row, code in value.items()
-        )
-    if kind in {Question.Kind.RATING, Question.Kind.INTEGER}:
-        number: Any = value
-        if not isinstance(number, int) or isinstance(number, bool):
-            return False
-    elif kind in {Question.Kind.DECIMAL, Question.Kind.PERCENTAGE}:
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return False
-    else:
-        return isinstance(value, str)
-    options = question.options or {}
-    low = options.get("min", 1 if kind == Question.Kind.RATING else None)
-    high = options.get("max", 6 if kind == Question.Kind.RATING else None)
-    if kind == Question.Kind.PERCENTAGE:
-        low, high = 0, 100
-    return not (
-        (low is not None and number < Decimal(str(low)))
-        or (high is not None and number > Decimal(str(high)))
-    )
-
-
 def response_progress(
     *,
     wave: Wave,
     organisation: Organisation,
     answer_set: AnswerSet | None,
     show_missing: bool = False,
+    questionnaire: Questionnaire | None = None,
 ) -> ResponseProgress:
-    """Every applicable section with its state and questions; 5 queries whatever the size."""
+    """Every section with its state, questions and problems; 5 queries whatever the size.
+
+    Validity comes from the form engine: each started or required section's stored answers
+    are checked as a submit would check them, so the overview and the submit never disagree.
+    """
     kind = organisation.kind
-    sections = [s for s in Section.objects.filter(wave=wave) if s.applies_to_kind(kind)]
-    questions = [
-        q
-        for q in Question.objects.filter(wave=wave)
-        .order_by("section__position", "position")
-        .prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("position")),
-            Prefetch("rows", queryset=MatrixRow.objects.order_by("position")),
-        )
-        if q.applies_to_kind(kind)
-    ]
-    answers: dict[int, Answer] = {}
-    if answer_set is not None and answer_set.pk:
-        answers = {a.question_id: a for a in Answer.objects.filter(answer_set=answer_set)}
-
-    values = {q.key: answers[q.pk].value for q in questions if q.pk in answers}
-    by_section: dict[int, list[Question]] = {}
-    for question in questions:
-        by_section.setdefault(question.section_id, []).append(question)
-
+    questionnaire = questionnaire or Questionnaire.load(wave)
+    answers = answers_by_key(answer_set)
+    visibility = resolve_visibility(
+        questionnaire.sections,
+        questionnaire.questions,
+        organisation_kind=kind,
+        answers={key: answer.value for key, answer in answers.items()},
+    )
     progress = []
-    for position, section in enumerate(sections, start=1):
-        section_visible = condition_met(section.condition, values)
-        entry = SectionProgress(section=section, position=position, visible=section_visible)
-        for question in by_section.get(section.pk, []):
-            answer = answers.get(question.pk)
-            visible = section_visible and condition_met(question.condition, values)
+    position = 0
+    for section in questionnaire.sections:
+        applies = section.applies_to_kind(kind)
+        section_visible = visibility.section_is_visible(section.key)
+        if section_visible:
+            position += 1
+        entry = SectionProgress(
+            section=section, position=position, visible=section_visible, applies=applies
+        )
+        for question in section.question_list:
+            if not question.applies_to_kind(kind):
+                continue
             entry.items.append(
                 QuestionItem(
                     question=question,
-                    answer=answer,
-                    visible=visible,
-                    valid=_answer_is_valid(question, answer.value) if answer else True,
+                    answer=answers.get(question.key),
+                    visible=section_visible and visibility.question_is_visible(question.key),
                 )
             )
+        if section_visible and (
+            entry.answered_count or any(item.question.required for item in entry.visible_items)
+        ):
+            checked = check_section_answers(
+                section=section,
+                organisation_kind=kind,
+                answers=answers,
+                questionnaire=questionnaire,
+            )
+            checked.is_valid()
+            entry.problems = checked.error_summary
+            for item in entry.items:
+                # A stored answer the engine rejects (not merely a required one left empty).
+                item.valid = (
+                    not item.answered
+                    or item.missing
+                    or item.question.key not in checked.invalid_keys
+                )
         entry.state = _section_state(entry, show_missing=show_missing)
         progress.append(entry)
     return ResponseProgress(
-        wave=wave, organisation=organisation, answer_set=answer_set, sections=progress
+        wave=wave,
+        organisation=organisation,
+        answer_set=answer_set,
+        sections=progress,
+        questionnaire=questionnaire,
+        answers=answers,
     )
 
 
 def _section_state(entry: SectionProgress, *, show_missing: bool) -> str:
-    if entry.invalid or (show_missing and entry.missing):
+    if entry.invalid or (show_missing and entry.problems):
         return SectionState.HAS_PROBLEMS
     answered = entry.answered_count
     if answered == 0:
         return SectionState.NOT_STARTED
-    if entry.missing:
+    if entry.missing or entry.problems:
         return SectionState.IN_PROGRESS
     has_required = any(item.question.required for item in entry.visible_items)
     if not has_required and answered < entry.question_count:
         return SectionState.IN_PROGRESS
     return SectionState.COMPLETE
-
-
-# --- Showing an answer -------------------------------------------------------------------------
-
-
-def format_number(value: Any) -> str:
-    """A number the Norwegian way: decimal comma, no-break space between thousands."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    sign = "-" if number < 0 else ""
-    text = format(abs(number), "f")
-    whole, _dot, fraction = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    result = "\u00a0".join(groups)
-    return f"{sign}{result},{fraction}" if fraction else f"{sign}{result}"
-
-
-def answer_display(question: Question, answer: Answer | None) -> str:
-    """Plain text for an answer (labels instead of codes); templates escape it."""
-    if answer is None or answer.value in (None, "", [], {}):
-        return ""
-    value = answer.value
-    labels = {c.code: c.label for c in question.choices.all()}
-    other = {c.code for c in question.choices.all() if c.is_other}
-    kind = question.kind
-
-    def label(code: str) -> str:
-        text = labels.get(code, code)
-        if code in other and answer.other_text:
-            return f"{text}: {answer.other_text}"
-        return text
-
-    if kind == Question.Kind.SINGLE_CHOICE:
-        return label(value)
-    if kind == Question.Kind.MULTIPLE_CHOICE:
-        return "; ".join(label(code) for code in value)
-    if kind == Question.Kind.MATRIX:
-        rows = [(r.code, r.label) for r in question.rows.all()]
-        return "; ".join(
-            f"{row_label}: {labels.get(value[code], value[code])}"
-            for code, row_label in rows
-            if code in value
-        )
-    if kind == Question.Kind.PERCENTAGE:
-        return f"{format_number(value)}\u00a0%"
-    if kind in {Question.Kind.INTEGER, Question.Kind.DECIMAL}:
-        unit = (question.options or {}).get("unit")
-        return f"{format_number(value)} {unit}" if unit else format_number(value)
-    if kind == Question.Kind.RATING:
-        high = (question.options or {}).get("max", 6)
-        return str(_("%(value)s av %(max)s")) % {"value": value, "max": high}
-    return str(value)

@@ -487,7 +487,7 @@ def response_submit(
         progress = selectors.response_progress(
             wave=locked.wave, organisation=locked.organisation, answer_set=locked
         )
-        if progress.missing:
+        if progress.problems:
             raise ServiceError(_("Noen obligatoriske spørsmål er ikke besvart."), code="incomplete")
         locked.status = AnswerSet.Status.SUBMITTED
         locked.submitted_at = now

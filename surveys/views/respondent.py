@@ -30,7 +30,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from municipalities.models import Contact, Organisation
 
-from .. import respondent_forms, selectors, services
+from .. import selectors, services
+from ..form_engine import DRAFT, SectionForm, build_section_form, format_answer
 from ..models import AccessToken, AnswerSet, Section, Wave
 
 SESSION_KEY = "respondent"
@@ -263,28 +264,14 @@ class ConflictChoice:
     THEIRS = "theirs"
 
 
-def _get_section(access: Access, progress: selectors.ResponseProgress, key: str):
+def _get_section(
+    access: Access, progress: selectors.ResponseProgress, key: str
+) -> selectors.SectionProgress:
+    """A section of this wave that applies to the organisation (else 404)."""
     entry = progress.section(key)
-    if entry is None:
+    if entry is None or not entry.applies:
         raise Http404
     return entry
-
-
-def _stored_answers(entry: selectors.SectionProgress) -> dict[str, services.AnswerValue]:
-    return {
-        item.question.key: (item.answer.value, item.answer.other_text)
-        for item in entry.items
-        if item.answer is not None
-    }
-
-
-def _all_values(progress: selectors.ResponseProgress) -> dict[str, Any]:
-    return {
-        item.question.key: item.answer.value
-        for section in progress.sections
-        for item in section.items
-        if item.answer is not None
-    }
 
 
 def _parse_revisions(raw: str) -> dict[str, int]:
@@ -303,28 +290,20 @@ def _parse_revisions(raw: str) -> dict[str, int]:
     }
 
 
-def _section_form(access, entry, progress, data=None):
-    return respondent_forms.build_form(
+def _section_form(
+    access: Access,
+    entry: selectors.SectionProgress,
+    progress: selectors.ResponseProgress,
+    data: Any = None,
+) -> SectionForm:
+    return build_section_form(
         section=entry.section,
-        organisation=access.organisation,
-        answers=_stored_answers(entry),
-        all_values=_all_values(progress),
+        organisation_kind=access.organisation.kind,
+        answers=progress.answers,
         data=data,
+        mode=DRAFT,
+        questionnaire=progress.questionnaire,
     )
-
-
-def _error_summary(form: forms.Form) -> list[dict[str, str]]:
-    """One entry per field error, linking to the field (WCAG 3.3.1)."""
-    summary = []
-    for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
-            continue
-        bound = form[name]
-        anchor = bound.auto_id
-        if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            anchor = f"{anchor}_0"
-        summary.append({"anchor": anchor, "label": str(bound.label), "message": str(errors[0])})
-    return summary
 
 
 def _render_section(
@@ -348,7 +327,6 @@ def _render_section(
         form=form,
         revisions_json=json.dumps(revisions, sort_keys=True),
         conflicts=[_conflict_context(c, entry) for c in conflicts],
-        error_summary=_error_summary(form) if form.is_bound else [],
         notice=notice,
         previous_section=previous,
         next_section=following,
@@ -358,16 +336,16 @@ def _render_section(
 
 
 def _conflict_context(conflict: services.Conflict, entry: selectors.SectionProgress) -> dict:
-    class _Shown:
-        def __init__(self, value: services.AnswerValue) -> None:
-            self.value, self.other_text = value
-
-    question = conflict.question
+    question = progress_question = conflict.question
+    for item in entry.items:
+        if item.question.key == question.key:
+            # The questionnaire's copy has its choices and rows loaded.
+            progress_question = item.question
     return {
         "key": question.key,
         "text": question.text,
-        "mine": selectors.answer_display(question, _Shown(conflict.mine)),
-        "theirs": selectors.answer_display(question, _Shown(conflict.theirs)),
+        "mine": format_answer(progress_question, *conflict.mine),
+        "theirs": format_answer(progress_question, *conflict.theirs),
         "revision": conflict.theirs_revision,
         "changed_by": conflict.changed_by,
         "changed_at": conflict.changed_at,
@@ -400,7 +378,7 @@ def _save(request: HttpRequest, access: Access, progress, entry) -> _SaveOutcome
     revisions = _parse_revisions(request.POST.get("revisions", ""))
     if not access.can_edit:
         return _SaveOutcome(form, revisions, None, _refusal_message(access))
-    answers = form.valid_answers()
+    answers = {key: (a.value, a.other_text) for key, a in form.valid_answers.items()}
     # The person chose in the conflict panel: keep mine (write over the revision they saw)
     # or take the colleague's (do not write this question).
     for key in list(answers):
@@ -418,7 +396,7 @@ def _save(request: HttpRequest, access: Access, progress, entry) -> _SaveOutcome
             section=entry.section,
             answers=answers,
             revisions=revisions,
-            hidden=respondent_forms.hidden_keys(form, _all_values(progress)),
+            hidden=form.hidden_keys,
             contact=access.contact,
             now=timezone.now(),
         )
@@ -555,20 +533,19 @@ def session_extend(request: HttpRequest, access: Access) -> JsonResponse:
 
 
 def _problem_summary(access: Access, progress: selectors.ResponseProgress) -> list[dict[str, str]]:
+    """What stops a submit, per section, each linking to the field on its section page."""
     summary = []
-    for entry, item in progress.missing + progress.invalid:
+    for entry, problem in progress.problems:
         url = reverse(
             "surveys:section",
             kwargs={"wave_slug": access.wave.slug, "section_key": entry.section.key},
         )
         summary.append(
             {
-                "url": f"{url}#{respondent_forms.anchor(item.question)}",
+                "url": f"{url}#{problem.anchor}",
                 "section": f"{entry.position}. {entry.section.title}",
-                "label": item.question.text,
-                "message": (
-                    _("Spørsmålet må besvares.") if item.missing else _("Svaret er ikke gyldig.")
-                ),
+                "label": problem.question,
+                "message": problem.message,
             }
         )
     return summary
