@@ -182,6 +182,10 @@ class Survey:
 
 @pytest.fixture
 def survey(db) -> Survey:
+    from django.core.cache import cache
+
+    # Rate-limit counters live in the shared cache (files or Redis): start each test clean.
+    cache.clear()
     return Survey()
 
 

@@ -167,8 +167,12 @@ def test_a_section_that_does_not_apply_to_the_organisation_kind_is_404(responden
 
 def test_a_question_that_does_not_apply_cannot_be_answered(respondent_client, survey):
     builders.make_question(
-        section=survey.general, key="kun_fylke", position=9, kind="short_text",
-        applies_to=["fylkeskommune"], text="Bare for fylkeskommuner",
+        section=survey.general,
+        key="kun_fylke",
+        position=9,
+        kind="short_text",
+        applies_to=["fylkeskommune"],
+        text="Bare for fylkeskommuner",
     )
 
     page = respondent_client.get(GENERAL)
@@ -276,9 +280,7 @@ def test_answering_no_removes_the_conditional_answer(respondent_client, survey):
 # --- Two colleagues ---------------------------------------------------------------------------
 
 
-def test_a_colleague_sees_and_extends_the_same_answers(
-    respondent_client, colleague_client, survey
-):
+def test_a_colleague_sees_and_extends_the_same_answers(respondent_client, colleague_client, survey):
     post_section(respondent_client, GENERAL, {"plan": "ja"})
 
     page = colleague_client.get(GENERAL)
@@ -447,8 +449,11 @@ def test_a_contact_invites_a_colleague_who_can_then_answer(
 
 def test_respondent_link_command_prints_a_working_link(survey, capsys):
     call_command(
-        "respondent_link", "ekommune-test", survey.organisation.number,
-        "--email", "ny@example.invalid",
+        "respondent_link",
+        "ekommune-test",
+        survey.organisation.number,
+        "--email",
+        "ny@example.invalid",
     )
 
     url = capsys.readouterr().out.strip()
@@ -481,7 +486,9 @@ def test_the_overview_reads_a_constant_number_of_queries(
 
 def test_revisions_field_is_json(respondent_client):
     assert json.loads(revisions_on(respondent_client.get(GENERAL))) == {
-        "employees": 0, "plan": 0, "plan_note": 0,
+        "employees": 0,
+        "plan": 0,
+        "plan_note": 0,
     }
 
 

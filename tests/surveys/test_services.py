@@ -89,13 +89,18 @@ def test_saving_records_who_changed_what_and_keeps_history(survey, answer_set, r
 
 def test_a_save_writes_only_what_this_person_changed(survey, answer_set, respondent, colleague):
     save(answer_set, survey.general, {"plan": "nei", "employees": 4}, contact=respondent)
-    loaded = services.answer_revisions(answer_set=answer_set, questions=[survey.plan, survey.employees])
+    loaded = services.answer_revisions(
+        answer_set=answer_set, questions=[survey.plan, survey.employees]
+    )
     # The colleague changes "employees" after the respondent loaded the page...
     save(answer_set, survey.general, {"employees": 9}, contact=colleague)
 
     # ...and the respondent, who only changed "plan", saves the whole page as loaded.
     result = save(
-        answer_set, survey.general, {"plan": "ja", "employees": 4}, revisions=loaded,
+        answer_set,
+        survey.general,
+        {"plan": "ja", "employees": 4},
+        revisions=loaded,
         contact=respondent,
     )
 
@@ -124,8 +129,11 @@ def test_two_editors_of_the_same_question_get_a_conflict_not_an_overwrite(
 
     # Choosing "keep mine" saves against the revision the person has now seen.
     again = save(
-        answer_set, survey.general, {"employees": 5},
-        revisions={"employees": conflict.theirs_revision}, contact=respondent,
+        answer_set,
+        survey.general,
+        {"employees": 5},
+        revisions={"employees": conflict.theirs_revision},
+        contact=respondent,
     )
     assert again.conflicts == []
     assert Answer.objects.get(question=survey.employees).value == 5
@@ -246,7 +254,9 @@ def test_inviting_a_colleague_adds_a_contact_and_mails_a_working_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         colleague = services.colleague_invite(
-            inviter=respondent, wave=survey.wave, email=" Ny.Kollega@Example.invalid ",
+            inviter=respondent,
+            wave=survey.wave,
+            email=" Ny.Kollega@Example.invalid ",
             name="Ny\r\nBcc: evil@example.invalid",
         )
 
