@@ -1,0 +1,108 @@
+"""The whole respondent journey in a real browser, with axe-core on the key pages."""
+
+import pytest
+
+from tests import builders
+
+pytestmark = pytest.mark.browser
+
+# WCAG 2.1 A and AA, the level the platform promises.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def assert_accessible(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_respondent_journey_from_link_to_receipt(
+    transactional_db,
+    plain_http_live_server,
+    browser,
+    browser_settings,
+    survey,
+    respondent,
+    colleague,
+):
+    base = plain_http_live_server.url
+    link = builders.make_access_link(contact=respondent, wave=survey.wave)
+    colleague_link = builders.make_access_link(contact=colleague, wave=survey.wave)
+
+    # --- The first contact opens the link and answers three sections.
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.goto(f"{base}/i/{link}/")
+    assert page.url == f"{base}/svar/ekommune-test/"
+    assert link not in page.url
+    assert page.title().startswith("Oversikt")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Generelt").click()
+    page.get_by_label("Ja").check()
+    # The conditional question appears live once "Ja" is chosen.
+    page.get_by_label("Beskriv planen").fill("Vi har en plan for 2030")
+    page.get_by_role("button", name="Lagre og gå til neste del").click()
+
+    assert page.locator("h1").inner_text() == "Tjenester"
+    page.get_by_label("Nettside").check()
+    page.get_by_label("App").check()
+    page.get_by_role("button", name="Lagre og gå til neste del").click()
+
+    assert page.locator("h1").inner_text() == "Kommentarer"
+    # Autosave: typing alone saves, and the page announces it.
+    page.get_by_label("Kommentar").fill("Hilsen fra Testnes")
+    page.locator("#autosave-status").get_by_text("Lagret kl.").wait_for()
+    context.close()
+
+    # --- Closing the browser loses nothing: a new session finds every answer.
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.goto(f"{base}/i/{link}/")
+    page.get_by_role("link", name="Generelt").click()
+    assert page.get_by_label("Ja").is_checked()
+    assert page.get_by_label("Beskriv planen").input_value() == "Vi har en plan for 2030"
+    page.goto(f"{base}/svar/ekommune-test/del/tjenester/")
+    assert page.get_by_label("Nettside").is_checked() and page.get_by_label("App").is_checked()
+    page.goto(f"{base}/svar/ekommune-test/del/kommentarer/")
+    assert page.get_by_label("Kommentar").input_value() == "Hilsen fra Testnes"
+    context.close()
+
+    # --- A colleague of the same organisation sees the answers and extends them.
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.goto(f"{base}/i/{colleague_link}/")
+    page.get_by_role("link", name="Generelt").click()
+    assert page.get_by_label("Beskriv planen").input_value() == "Vi har en plan for 2030"
+    page.get_by_label("Antall IKT-ansatte").fill("mange")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+
+    # A section with a validation error: summary at the top, linked to the field.
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Feil:")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_employees"
+    page.get_by_label("Antall IKT-ansatte").fill("7")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    assert not page.locator("#error-summary").count()
+
+    # --- Submit: review, confirm, receipt.
+    page.goto(f"{base}/svar/ekommune-test/")
+    page.get_by_role("link", name="Se over og send inn").click()
+    assert "Hilsen fra Testnes" in page.content()
+    page.get_by_label("Jeg bekrefter").check()
+    page.get_by_role("button", name="Send inn svarene").click()
+
+    assert page.url == f"{base}/svar/ekommune-test/kvittering/"
+    receipt = page.locator("main").inner_text()
+    assert "Kvittering for innsendte svar" in receipt
+    for expected in ("Vi har en plan for 2030", "Nettside", "App", "Hilsen fra Testnes", "7"):
+        assert expected in receipt
+    assert_accessible(page)
+    context.close()
