@@ -28,8 +28,10 @@ def _missing(reason: str) -> None:
     pytest.skip(f"{reason}; to run the browser tests: apt-get install chromium")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture
+def browser(browser_settings) -> Iterator[object]:
+    """A Chromium for one test: Playwright's event loop must not outlive it (Django's ORM
+    refuses to run in a thread with a running loop)."""
     if not CHROMIUM.exists():
         _missing(f"no Chromium at {CHROMIUM}")
     try:
