@@ -2,7 +2,7 @@
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
-from .views import respondent
+from surveys.views import respondent, staff
 
 app_name = "surveys"
 
@@ -24,4 +24,12 @@ urlpatterns: list = [
     path("svar/<slug:wave_slug>/forleng/", respondent.session_extend, name="session_extend"),
     # --- end respondent pages ---
     # --- staff pages (surveys/views/staff.py) ---
+    # -- form engine: section preview --
+    path("staff/waves/<slug:slug>/preview/", staff.wave_preview, name="staff_wave_preview"),
+    path(
+        "staff/waves/<slug:slug>/sections/<slug:key>/preview/",
+        staff.section_preview,
+        name="staff_section_preview",
+    ),
+    # -- end form engine --
 ]
