@@ -106,3 +106,30 @@ def test_respondent_journey_from_link_to_receipt(
         assert expected in receipt
     assert_accessible(page)
     context.close()
+
+
+def test_a_session_about_to_time_out_warns_and_can_be_extended(
+    transactional_db, plain_http_live_server, browser, settings, survey, respondent
+):
+    # A very short session: the warning comes a quarter of it before the end (here 2 s).
+    settings.SESSION_COOKIE_AGE = 8
+    base = plain_http_live_server.url
+    link = builders.make_access_link(contact=respondent, wave=survey.wave)
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.goto(f"{base}/i/{link}/")
+    page.get_by_role("link", name="Generelt").click()
+
+    warning = page.locator("#session-warning")
+    warning.wait_for(state="visible", timeout=15_000)
+    extend = page.get_by_role("button", name="Forleng økten")
+    assert page.evaluate("document.activeElement.id") == "session-extend"
+    extend.click()
+    warning.wait_for(state="hidden", timeout=5_000)
+
+    # The session is still alive: a save goes through.
+    page.get_by_label("Nei").check()
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    assert page.locator("#error-summary").count() == 0
+    assert "Lagret kl." in page.locator("main").inner_text()
+    context.close()
