@@ -133,3 +133,49 @@ def test_a_session_about_to_time_out_warns_and_can_be_extended(
     assert page.locator("#error-summary").count() == 0
     assert "Lagret kl." in page.locator("main").inner_text()
     context.close()
+
+
+def test_everything_works_without_javascript(
+    transactional_db, plain_http_live_server, browser, survey, respondent
+):
+    from surveys.models import Answer
+
+    base = plain_http_live_server.url
+    link = builders.make_access_link(contact=respondent, wave=survey.wave)
+    context = browser.new_context(locale="nb-NO", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/i/{link}/")
+    page.get_by_role("link", name="Generelt").click()
+
+    page.get_by_label("Ja").check()
+    # Without JavaScript the follow-up question is always shown, with a hint.
+    page.get_by_label("Beskriv planen").fill("Uten skript")
+    page.get_by_role("button", name="Lagre og gå til neste del").click()
+
+    assert page.locator("h1").inner_text() == "Tjenester"
+    stored = dict(Answer.objects.values_list("question__key", "value"))
+    assert stored == {"plan": "ja", "plan_note": "Uten skript"}
+    context.close()
+
+
+def test_a_network_error_during_autosave_keeps_the_text_and_says_so(
+    transactional_db, plain_http_live_server, browser, survey, respondent
+):
+    base = plain_http_live_server.url
+    link = builders.make_access_link(contact=respondent, wave=survey.wave)
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    page.goto(f"{base}/i/{link}/")
+    page.goto(f"{base}/svar/ekommune-test/del/kommentarer/")
+    page.route("**/autolagre/", lambda route: route.abort())
+
+    page.get_by_label("Kommentar").fill("Viktig tekst")
+
+    page.locator("#autosave-status").get_by_text("nettverksfeil").wait_for()
+    assert page.get_by_label("Kommentar").input_value() == "Viktig tekst"
+    # The Save button still works once the network is back.
+    page.unroute("**/autolagre/")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    assert page.get_by_label("Kommentar").input_value() == "Viktig tekst"
+    assert "Lagret kl." in page.locator("main").inner_text()
+    context.close()
