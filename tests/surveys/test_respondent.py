@@ -501,3 +501,30 @@ def test_login_helper_gives_a_separate_session_per_client(survey, respondent, co
     one = login_respondent(Client(), respondent, survey.wave)
     two = login_respondent(Client(), colleague, survey.wave)
     assert one.cookies["sessionid"].value != two.cookies["sessionid"].value
+
+
+def test_respondent_link_command_revokes_links_and_ends_their_sessions(survey, respondent, capsys):
+    client = login_respondent(Client(), respondent, survey.wave)
+
+    call_command(
+        "respondent_link",
+        "ekommune-test",
+        survey.organisation.number,
+        "--email",
+        respondent.email,
+        "--revoke",
+    )
+
+    assert "Revoked 1 link" in capsys.readouterr().out
+    assert client.get(OVERVIEW).status_code == 403
+
+
+def test_respondent_link_command_explains_unknown_wave_and_organisation(survey):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No wave"):
+        call_command("respondent_link", "finnes-ikke", "0301")
+    with pytest.raises(CommandError, match="takes part"):
+        call_command("respondent_link", "ekommune-test", "9999")
+    with pytest.raises(CommandError, match="no active contact"):
+        call_command("respondent_link", "ekommune-test", survey.other_organisation.number)
