@@ -585,6 +585,7 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
         answer_set=access.answer_set,
         show_missing=True,
     )
+    selectors.answer_authors(progress)
     return render(
         request,
         "surveys/respondent/review.html",
