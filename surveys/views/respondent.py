@@ -316,6 +316,7 @@ def _render_section(
     *,
     conflicts: list[services.Conflict] = (),
     notice: str = "",
+    refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     previous, following = progress.neighbours(entry.section.key)
@@ -328,6 +329,7 @@ def _render_section(
         revisions_json=json.dumps(revisions, sort_keys=True),
         conflicts=[_conflict_context(c, entry) for c in conflicts],
         notice=notice,
+        refused=refused,
         previous_section=previous,
         next_section=following,
         read_only=not access.can_edit,
@@ -442,6 +444,7 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
             outcome.form,
             outcome.revisions,
             notice=outcome.refusal,
+            refused=True,
             status=409,
         )
     result = outcome.result
