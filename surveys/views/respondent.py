@@ -374,7 +374,12 @@ class _SaveOutcome:
     refusal: str = ""
 
 
-def _save(request: HttpRequest, access: Access, progress, entry) -> _SaveOutcome:
+def _save(
+    request: HttpRequest,
+    access: Access,
+    progress: selectors.ResponseProgress,
+    entry: selectors.SectionProgress,
+) -> _SaveOutcome:
     form = _section_form(access, entry, progress, data=request.POST)
     form.is_valid()
     revisions = _parse_revisions(request.POST.get("revisions", ""))
@@ -475,7 +480,12 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
     return _navigate(request, access, progress, entry)
 
 
-def _navigate(request, access, progress, entry) -> HttpResponse:
+def _navigate(
+    request: HttpRequest,
+    access: Access,
+    progress: selectors.ResponseProgress,
+    entry: selectors.SectionProgress,
+) -> HttpResponse:
     action = request.POST.get("action", "save")
     previous, following = progress.neighbours(entry.section.key)
     slug = access.wave.slug
