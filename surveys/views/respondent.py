@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ekommune.http import client_address
 from municipalities.models import Contact, Organisation
 
 from .. import selectors, services
@@ -152,12 +153,8 @@ def _typed_values(wave_slug: str, section_key: str | None, data: Any) -> list[tu
     return typed
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _bad_token_key(request: HttpRequest) -> str:
-    return f"respondent:bad-token:{_client_address(request)}"
+    return f"respondent:bad-token:{client_address(request)}"
 
 
 # --- Opening a link --------------------------------------------------------------------------
