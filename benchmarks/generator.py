@@ -57,7 +57,7 @@ from surveys.form_engine.kinds import (
 )
 from surveys.models import Answer, AnswerChange, AnswerSet, Question, Wave
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 2011
 QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "surveys/questionnaires/ekommune-2011.yaml"
 # Register editions of generated data sets live far from real years.
@@ -362,12 +362,10 @@ def plan_answers(
     return PlannedAnswers(sections=sections, submitted=complete)
 
 
-def submitted_snapshot(questionnaire: Any, organisation_kind: str, values: dict[str, Any]) -> Any:
-    """The value of the "submitted" AnswerChange, as `response_submit` stores it.
-
-    Until the respondent services exist this is None; it is replaced by the services'
-    snapshot format when they land (see tests/benchmarks/test_generator.py)."""
-    return None
+def submitted_snapshot(answers: dict[str, tuple[Any, str]]) -> dict[str, list]:
+    """The value of the "submitted" AnswerChange, as `response_submit` stores it
+    (surveys.selectors.ResponseProgress.snapshot: every visible answer as [value, other])."""
+    return {key: [value, other] for key, (value, other) in answers.items()}
 
 
 def check_planned(questionnaire: Any, organisation_kind: str, planned: PlannedAnswers) -> None:
@@ -430,6 +428,30 @@ CHANGE_FIELDS = (
 JSON_FIELDS = {"value", "previous_value"}
 
 
+def save_times(planned: PlannedAnswers, start: datetime) -> tuple[list[datetime], datetime | None]:
+    """When each section is saved (one every few minutes) and when the set is submitted."""
+    times = [start + timedelta(minutes=4 * i) for i in range(len(planned.sections))]
+    last = times[-1] if times else start
+    return times, last + timedelta(minutes=2) if planned.submitted else None
+
+
+def write_answer_sets(
+    items: list[tuple[Any, Callable[[int], tuple[list, list]]]],
+) -> tuple[int, int]:
+    """Insert answer sets from answer_rows() and their answers and changes; returns the counts."""
+    sets = [answer_set for answer_set, _maker in items]
+    with transaction.atomic(), explicit_timestamps(AnswerSet):
+        AnswerSet.objects.bulk_create(sets, batch_size=BULK_BATCH)
+        answers, changes = [], []
+        for answer_set, maker in items:
+            more_answers, more_changes = maker(answer_set.pk)
+            answers += more_answers
+            changes += more_changes
+        insert_rows(Answer, ANSWER_FIELDS, answers)
+        insert_rows(AnswerChange, CHANGE_FIELDS, changes)
+    return len(answers), len(changes)
+
+
 def answer_rows(
     *,
     wave: Any,
@@ -442,10 +464,8 @@ def answer_rows(
     """The AnswerSet of one organisation, and a function that gives its Answer and
     AnswerChange rows (tuples in ANSWER_FIELDS and CHANGE_FIELDS order) once the set has its
     primary key: what response_save_section writes per section, then response_submit."""
-    # One section saved every few minutes, submitted a little after the last.
-    times = [start + timedelta(minutes=4 * i) for i in range(len(planned.sections))]
+    times, submitted_at = save_times(planned, start)
     last = times[-1] if times else start
-    submitted_at = last + timedelta(minutes=2) if planned.submitted else None
     answer_set = AnswerSet(
         wave=wave,
         organisation=organisation,
@@ -459,11 +479,11 @@ def answer_rows(
 
     def rows(answer_set_id: int) -> tuple[list[tuple], list[tuple]]:
         answers, changes = [], []
-        values: dict[str, Any] = {}
+        values: dict[str, tuple[Any, str]] = {}
         for (_section, section_answers), moment in zip(planned.sections, times, strict=True):
             for key, (value, other) in section_answers.items():
                 question_id = question_ids[key]
-                values[key] = value
+                values[key] = (value, other)
                 answers.append((answer_set_id, question_id, value, other, 1, moment, contact_id))
                 changes.append(
                     (
@@ -478,7 +498,7 @@ def answer_rows(
                     )
                 )
         if planned.submitted:
-            snapshot = submitted_snapshot(questionnaire, organisation.kind, values)
+            snapshot = submitted_snapshot(values)
             changes.append(
                 (
                     answer_set_id,
@@ -579,19 +599,11 @@ def generate_answers(
             )
             sets.append(answer_set)
             makers.append(maker)
-        with transaction.atomic(), explicit_timestamps(AnswerSet):
-            AnswerSet.objects.bulk_create(sets, batch_size=BULK_BATCH)
-            answers, changes = [], []
-            for answer_set, maker in zip(sets, makers, strict=True):
-                more_answers, more_changes = maker(answer_set.pk)
-                answers += more_answers
-                changes += more_changes
-            insert_rows(Answer, ANSWER_FIELDS, answers)
-            insert_rows(AnswerChange, CHANGE_FIELDS, changes)
+        n_answers, n_changes = write_answer_sets(list(zip(sets, makers, strict=True)))
         counts["answer_sets"] += len(sets)
         counts["submitted"] += sum(1 for s in sets if s.status == AnswerSet.Status.SUBMITTED)
-        counts["answers"] += len(answers)
-        counts["changes"] += len(changes)
+        counts["answers"] += n_answers
+        counts["changes"] += n_changes
         if offset and offset % (BATCH_ORGANISATIONS * 10) == 0:
             log(f"  {offset + len(batch)} organisations, {counts['answers']} answers")
     return counts
