@@ -638,3 +638,93 @@ def ensure_dataset(
         + ", ".join(f"{value} {name}" for name, value in counts.items())
     )
     return Dataset(size=size, seed=seed, edition=edition, wave=wave)
+
+
+# --- A wave with a 7-question and a 100-question section (section page benchmark) ---------------
+
+FORM_KINDS = [
+    "single_choice",
+    "multiple_choice",
+    "matrix",
+    "rating",
+    "integer",
+    "decimal",
+    "percentage",
+    "short_text",
+    "long_text",
+]
+FORM_SECTIONS = {"sju": 7, "hundre": 100}
+
+
+def _question_definition(key: str, kind: str, n: int) -> dict[str, Any]:
+    question: dict[str, Any] = {
+        "key": key,
+        "type": kind,
+        "text": f"Spørsmål {n}: hvordan bruker kommunen digitale løsninger på område {n}?",
+        "help": "Svar for hele kommunen. Tall oppgis for siste hele år.",
+        "required": n % 3 == 0,
+    }
+    if kind == "single_choice":
+        question["choices"] = "yes_no_unsure"
+    elif kind == "multiple_choice":
+        question["choices"] = [
+            {"code": f"valg_{i}", "label": f"Tjeneste nummer {i}"} for i in range(1, 7)
+        ] + [
+            {"code": "annet", "label": "Annet, spesifiser", "other": True},
+            {"code": "ingen", "label": "Ingen av disse", "exclusive": True},
+        ]
+    elif kind == "matrix":
+        question["rows"] = [{"code": f"rad_{i}", "label": f"Kanal {i}"} for i in range(1, 5)]
+        question["scale"] = [
+            {"code": "stor_grad", "label": "I stor grad"},
+            {"code": "noen_grad", "label": "I noen grad"},
+            {"code": "ikke", "label": "Ikke i det hele tatt"},
+        ]
+    elif kind == "rating":
+        question.update({"min": 1, "max": 6})
+    elif kind == "integer":
+        question.update({"min": 0, "max": 100000, "unit": "ansatte"})
+    elif kind == "decimal":
+        question.update({"min": 0.0, "max": 1000.0, "decimals": 1, "unit": "mill. kr"})
+    elif kind == "short_text":
+        question["max_length"] = 200
+    return question
+
+
+def form_wave_definition(slug: str, register_year: int) -> dict[str, Any]:
+    """A wave whose sections have 7 and 100 questions of every kind (every 10th question of
+    the long one shown only after a "ja" to the question before it)."""
+    sections = []
+    for section_key, count in FORM_SECTIONS.items():
+        questions = []
+        for n in range(1, count + 1):
+            kind = FORM_KINDS[(n - 1) % len(FORM_KINDS)]
+            question = _question_definition(f"{section_key}_{n}", kind, n)
+            previous = questions[-1] if questions else None
+            if n % 10 == 0 and previous and previous["type"] == "single_choice":
+                question["show_if"] = {"question": previous["key"], "equals": "ja"}
+            questions.append(question)
+        sections.append(
+            {"key": section_key, "title": f"Del med {count} spørsmål", "questions": questions}
+        )
+    return {
+        "format": 1,
+        "wave": {
+            "slug": slug,
+            "title": "Ytelsestest av skjemasider",
+            "year": 2011,
+            "register_year": register_year,
+            "target_kinds": ["kommune", "fylkeskommune"],
+        },
+        "sections": sections,
+    }
+
+
+def ensure_form_wave(dataset: Dataset) -> Any:
+    """The form wave of a data set's register (created on first use)."""
+    slug = f"bench-form-{dataset.size}"
+    wave = Wave.objects.filter(slug=slug, edition=dataset.edition).first()
+    if wave is None:
+        text = yaml.safe_dump(form_wave_definition(slug, dataset.edition.year), allow_unicode=True)
+        wave = load_wave(slug=slug, edition=dataset.edition, text=text)
+    return wave

@@ -187,7 +187,193 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
     return [table]
 
 
+# --- 1. Section page -----------------------------------------------------------------------------
+
+
+def respondent_client(wave, organisation):
+    """A test client with a respondent session of the organisation's contact (as after
+    opening the personal link)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from municipalities.models import Contact
+    from surveys.services import invitation_link_issue
+
+    contact = Contact.objects.filter(organisation=organisation).order_by("id").first()
+    client = Client()
+    response = client.get(
+        reverse("surveys:link", args=[invitation_link_issue(contact=contact, wave=wave)])
+    )
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def answered_organisation(wave, seed: int):
+    """A kommune of the wave's register with every section of the wave answered (not submitted)."""
+    import random
+
+    from benchmarks import generator
+    from municipalities.models import Contact, Organisation
+    from surveys.form_engine import Questionnaire
+    from surveys.models import AnswerSet
+
+    organisation = (
+        Organisation.objects.filter(edition_id=wave.edition_id, kind="kommune")
+        .order_by("id")
+        .first()
+    )
+    if not AnswerSet.objects.filter(wave=wave, organisation=organisation).exists():
+        questionnaire = Questionnaire.load(wave)
+        planned = generator.plan_answers(
+            questionnaire, organisation.kind, random.Random(seed), complete=True
+        )
+        planned.submitted = False
+        contact = Contact.objects.filter(organisation=organisation).order_by("id").first()
+        from django.utils import timezone
+
+        generator.write_answer_sets(
+            [
+                generator.answer_rows(
+                    wave=wave,
+                    organisation=organisation,
+                    contact_id=contact.pk,
+                    questionnaire=questionnaire,
+                    planned=planned,
+                    start=timezone.now(),
+                )
+            ]
+        )
+    return organisation
+
+
+def run_section(sizes: list[int], options: Options) -> list[Table]:
+    from django.urls import reverse
+
+    from benchmarks import generator
+
+    table = Table(
+        "Respondent section page (GET, all questions answered)",
+        ["register", "section", "questions", "median ms", "p95 ms", "max ms", "queries", "KB"],
+    )
+    for size in sizes:
+        dataset = _dataset(size, options)
+        wave = generator.ensure_form_wave(dataset)
+        organisation = answered_organisation(wave, options.seed)
+        client = respondent_client(wave, organisation)
+        queries = {}
+        for key, count in generator.FORM_SECTIONS.items():
+            url = reverse("surveys:section", args=[wave.slug, key])
+            page = {}
+
+            def get(url: str = url, page: dict = page, client=client) -> None:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                page["bytes"] = len(response.content)
+
+            stats = summary(time_calls(get, repeat=options.repeat(40)))
+            queries[count] = count_queries(get)
+            table.rows.append(
+                [
+                    size,
+                    key,
+                    count,
+                    stats["median"],
+                    stats["p95"],
+                    stats["max"],
+                    queries[count],
+                    page["bytes"] / 1024,
+                ]
+            )
+            if count == 100:
+                table.targets.append(
+                    Target("section page with 100 questions (median)", stats["median"], 30, "ms")
+                )
+        table.targets.append(
+            Target(
+                "queries per section page, 7 or 100 questions", max(queries.values()), 12, "queries"
+            )
+        )
+        if len(set(queries.values())) > 1:
+            table.notes.append(f"Query count depends on the number of questions: {queries}")
+    table.notes.append(
+        "Django test client in-process (server time without the network), respondent session, "
+        "DEBUG off, database sessions; every question kind, every 10th question conditional."
+    )
+    return [table]
+
+
+# --- 2. Save and submit under load -------------------------------------------------------------
+
+
+def run_save(sizes: list[int], options: Options) -> list[Table]:
+    from benchmarks import generator, load
+    from surveys.models import Wave
+
+    clients = 8
+    seconds = 10 if options.quick else 30
+    max_requests = 20_000
+    table = Table(
+        f"Saving sections and submitting: {clients} clients, gunicorn 2 workers",
+        [
+            "register",
+            "seconds",
+            "saves",
+            "saves/s",
+            "save median ms",
+            "save p95 ms",
+            "submits",
+            "submit median ms",
+            "submit p95 ms",
+            "failures",
+        ],
+    )
+    for size in sizes:
+        dataset = _dataset(size, options)
+        slug = f"bench-save-{size}"
+        wave = Wave.objects.filter(slug=slug, edition=dataset.edition).first()
+        if wave is None:
+            wave = generator.load_wave(slug=slug, edition=dataset.edition)
+        outcome, elapsed = load.run_load(
+            wave, seed=options.seed, clients=clients, seconds=seconds, max_requests=max_requests
+        )
+        if not outcome.saves:
+            raise RuntimeError(f"no save succeeded: {outcome.failures[:5]}")
+        saves = summary(outcome.saves)
+        submits = summary(outcome.submits) if outcome.submits else {"median": 0.0, "p95": 0.0}
+        rate = len(outcome.saves) / elapsed
+        table.rows.append(
+            [
+                size,
+                elapsed,
+                len(outcome.saves),
+                rate,
+                saves["median"],
+                saves["p95"],
+                len(outcome.submits),
+                submits["median"],
+                submits["p95"],
+                len(outcome.failures),
+            ]
+        )
+        table.targets += [
+            Target("section saves per second", rate, 100, "/s", higher_is_better=True),
+            Target("save p95 latency", saves["p95"], 100, "ms"),
+        ]
+        if outcome.failures:
+            table.notes.append(f"First failures: {outcome.failures[:5]}")
+    table.notes.append(
+        f"Bounded at {seconds} s or {max_requests} saves. Each client opens a personal link, "
+        "reads the first section page once, POSTs every visible section of the 2011 "
+        "questionnaire (about 16) with valid answers, then submits; only POSTs are timed, "
+        "saves/s is over the whole run (link opens, page reads and submits included). "
+        "Clients, gunicorn and PostgreSQL share the 2 cores; e-mail to the locmem backend."
+    )
+    return [table]
+
+
 SUITES: dict[str, Suite] = {
+    "save": Suite("section saves and submits, 8 clients, gunicorn 2 workers", [450], run_save),
+    "section": Suite("respondent section page with 7 and 100 questions", [450], run_section),
     "results": Suite("results page of a question with breakdowns", [10_000], run_results),
     "export": Suite("wide CSV export against the COPY floor", [10_000, 100_000], run_export),
     "export-memory": Suite(
