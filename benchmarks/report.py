@@ -166,6 +166,8 @@ def environment() -> dict[str, str]:
             for name in ("Django", "psycopg2-binary", "gunicorn", "django-crispy-forms")
         ),
         "commit": _git("rev-parse", "--short", "HEAD") + dirty,
+        # Other work on the machine skews every figure: the load average says how much.
+        "load average at start": " ".join(f"{load:.2f}" for load in os.getloadavg()),
     }
 
 

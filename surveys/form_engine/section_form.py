@@ -453,17 +453,16 @@ def check_section_answers(
 ) -> SectionForm:
     """The section's stored answers validated in SUBMIT mode (is_valid(): complete and valid)."""
     questionnaire = questionnaire or Questionnaire.load(section.wave_id)
-    unbound = build_section_form(
+    form = build_section_form(
         section=section,
         organisation_kind=organisation_kind,
         answers=answers,
-        questionnaire=questionnaire,
-    )
-    return build_section_form(
-        section=section,
-        organisation_kind=organisation_kind,
-        answers=answers,
-        data=answers_as_data(unbound),
+        data={},
         mode=SUBMIT,
         questionnaire=questionnaire,
     )
+    # The questions, fields and initial values depend only on the stored answers, not on the
+    # data: one form can post its own initial values (half the work of building an unbound
+    # form first; this runs for every started section on every respondent page).
+    form.data = answers_as_data(form)
+    return form

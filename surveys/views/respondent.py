@@ -432,7 +432,9 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
     if request.method != "POST":
         form = _section_form(access, entry, progress)
         revisions = services.answer_revisions(
-            answer_set=access.answer_set, questions=[item.question for item in entry.items]
+            answer_set=access.answer_set,
+            questions=[item.question for item in entry.items],
+            answers=progress.answers.values(),
         )
         return _render_section(request, access, progress, entry, form, revisions)
 
