@@ -485,22 +485,29 @@ def comparison_across_waves(question: Question) -> list[WaveColumn]:
     )
     if len(same) < 2:
         return []
-    rows = Answer.objects.filter(
-        question__in=same, answer_set__status=AnswerSet.Status.SUBMITTED
-    ).values_list("question_id", "value")
+    # Counted per distinct value in the database: a wave may have 100,000 answers, but only
+    # a few distinct values (codes, ratings, combinations of ticked codes).
+    rows = (
+        Answer.objects.filter(question__in=same, answer_set__status=AnswerSet.Status.SUBMITTED)
+        .values("question_id", "value")
+        .annotate(times=Count("id"))
+        .order_by()
+        .values_list("question_id", "value", "times")
+    )
     counts: dict[int, Counter] = defaultdict(Counter)
     n: Counter = Counter()
     numbers: dict[int, list[float]] = defaultdict(list)
-    for question_id, value in rows:
+    for question_id, value, times in rows:
         if isinstance(value, list):
             if value:
-                n[question_id] += 1
-                counts[question_id].update(set(map(str, value)))
+                n[question_id] += times
+                for code in set(map(str, value)):
+                    counts[question_id][code] += times
         elif value is not None and value != "":
-            n[question_id] += 1
-            counts[question_id][str(value)] += 1
+            n[question_id] += times
+            counts[question_id][str(value)] += times
             if (number := _number(value)) is not None:
-                numbers[question_id].append(number)
+                numbers[question_id].extend([number] * times)
     codes = codes_for(question)
     columns = []
     for other in same:

@@ -253,3 +253,43 @@ def test_wave_list_lists_waves(data, results_client, django_assert_num_queries):
     with django_assert_num_queries(8):
         response = results_client.get(reverse("surveys:results_waves"))
     assert data.wave.title in response.content.decode()
+
+
+# --- benchmarks (issue 8): the comparison counts distinct values in the database -----------
+
+
+def test_comparison_counts_every_answer_when_many_give_the_same_ticks():
+    from surveys.results import comparison_across_waves
+
+    services = [("barnehage", "Barnehage"), ("byggesak", "Byggesak"), ("skole", "Skole")]
+    questions = []
+    for year, answers in (
+        (2010, [["barnehage", "byggesak"]] * 3 + [["skole"]]),
+        (2011, [["barnehage"]] * 2 + [["barnehage", "skole"]] * 2 + [[]]),
+    ):
+        wave = builders.make_wave(edition=builders.make_edition(year=year), year=year)
+        question = builders.make_question(
+            section=builders.make_section(wave=wave),
+            key="tjenester",
+            kind=Question.Kind.MULTIPLE_CHOICE,
+            choices=services,
+        )
+        questions.append(question)
+        for ticked in answers:
+            answer_set = builders.make_answer_set(wave=wave, status=AnswerSet.Status.SUBMITTED)
+            builders.make_answer(answer_set=answer_set, question=question, value=ticked)
+
+    columns = comparison_across_waves(questions[1])
+
+    counts = [
+        (
+            column.wave.year,
+            column.distribution.n,
+            {s.code: s.count for s in column.distribution.shares},
+        )
+        for column in columns
+    ]
+    assert counts == [
+        (2010, 4, {"barnehage": 3, "byggesak": 3, "skole": 1}),
+        (2011, 4, {"barnehage": 4, "byggesak": 0, "skole": 2}),
+    ]
