@@ -112,8 +112,8 @@ def run_export(sizes: list[int], options: Options) -> list[Table]:
             ]
     table.notes.append(
         "Each measurement runs in a fresh process writing a temporary file; peak RSS is the "
-        "whole process (Python, Django, the data). COPY pulls one row per organisation with "
-        "every answer as JSON: the same data, without the per-column layout."
+        "whole process (Python, Django, the data) while exporting. COPY pulls one row per "
+        "organisation with every answer as JSON: the same data, without the per-column layout."
     )
     return [table]
 
