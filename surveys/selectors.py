@@ -6,6 +6,8 @@ the wave's sections, its questions with their choices and matrix rows, and the a
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -75,9 +77,28 @@ class SectionProgress:
     items: list[QuestionItem] = field(default_factory=list)
     visible: bool = True
     applies: bool = True
-    state: str = SectionState.NOT_STARTED
+    # Runs the engine's submit check on first use of `state`, `problems`, `invalid` or an
+    # item's `valid`: it builds and validates a form per started section, and the section
+    # pages (where most requests go) never show its result (issue 8 benchmarks).
+    check: Callable[[SectionProgress], None] | None = field(default=None, repr=False)
+    _state: str = SectionState.NOT_STARTED
     # The engine's submit check of the stored answers: one link per problem.
-    problems: list[ErrorLink] = field(default_factory=list)
+    _problems: list[ErrorLink] = field(default_factory=list)
+
+    def run_check(self) -> None:
+        if self.check is not None:
+            check, self.check = self.check, None
+            check(self)
+
+    @property
+    def state(self) -> str:
+        self.run_check()
+        return self._state
+
+    @property
+    def problems(self) -> list[ErrorLink]:
+        self.run_check()
+        return self._problems
 
     @property
     def visible_items(self) -> list[QuestionItem]:
@@ -97,6 +118,7 @@ class SectionProgress:
 
     @property
     def invalid(self) -> list[QuestionItem]:
+        self.run_check()
         return [item for item in self.visible_items if item.answered and not item.valid]
 
     @property
@@ -211,25 +233,13 @@ def response_progress(
                     visible=section_visible and visibility.question_is_visible(question.key),
                 )
             )
-        if section_visible and (
-            entry.answered_count or any(item.question.required for item in entry.visible_items)
-        ):
-            checked = check_section_answers(
-                section=section,
-                organisation_kind=kind,
-                answers=answers,
-                questionnaire=questionnaire,
-            )
-            checked.is_valid()
-            entry.problems = checked.error_summary
-            for item in entry.items:
-                # A stored answer the engine rejects (not merely a required one left empty).
-                item.valid = (
-                    not item.answered
-                    or item.missing
-                    or item.question.key not in checked.invalid_keys
-                )
-        entry.state = _section_state(entry, show_missing=show_missing)
+        entry.check = functools.partial(
+            _check_section,
+            kind=kind,
+            answers=answers,
+            questionnaire=questionnaire,
+            show_missing=show_missing,
+        )
         progress.append(entry)
     return ResponseProgress(
         wave=wave,
@@ -239,6 +249,34 @@ def response_progress(
         questionnaire=questionnaire,
         answers=answers,
     )
+
+
+def _check_section(
+    entry: SectionProgress,
+    *,
+    kind: str,
+    answers: dict[str, Answer],
+    questionnaire: Questionnaire,
+    show_missing: bool,
+) -> None:
+    """The submit check of one section's stored answers: problems, valid items, state."""
+    if entry.visible and (
+        entry.answered_count or any(item.question.required for item in entry.visible_items)
+    ):
+        checked = check_section_answers(
+            section=entry.section,
+            organisation_kind=kind,
+            answers=answers,
+            questionnaire=questionnaire,
+        )
+        checked.is_valid()
+        entry._problems = checked.error_summary
+        for item in entry.items:
+            # A stored answer the engine rejects (not merely a required one left empty).
+            item.valid = (
+                not item.answered or item.missing or item.question.key not in checked.invalid_keys
+            )
+    entry._state = _section_state(entry, show_missing=show_missing)
 
 
 def _section_state(entry: SectionProgress, *, show_missing: bool) -> str:
