@@ -71,6 +71,24 @@ class Gunicorn:
         self.stop()
         raise RuntimeError("gunicorn did not start within 30 s")
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU seconds (user + system) used so far by the master's worker processes."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            pids = children.read_text().split()
+        except OSError:
+            return 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ")".
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -129,6 +147,10 @@ class Outcome:
     saves: list[float] = field(default_factory=list)
     submits: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # Every request the clients made (link opens and page reads too), and the CPU seconds
+    # the gunicorn workers used meanwhile.
+    requests: int = 0
+    worker_cpu: float = 0.0
 
 
 def post_data(questionnaire: Any, answers: dict[str, tuple[Any, str]]) -> dict[str, Any]:
@@ -211,6 +233,8 @@ def client_loop(
                 return
             work = queue.pop(0)
         browser = Browser(port)
+        with lock:
+            outcome.requests += 3 + len(work.sections)
         status, _location, _text = browser.request("GET", work.link)
         if status != 302:
             outcome.failures.append(f"link {status}")
@@ -278,11 +302,13 @@ def run_load(
         ]
         for thread in threads:
             thread.start()
+        cpu_before = server.worker_cpu_seconds()
         barrier.wait()
         started = time.monotonic()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        outcome.worker_cpu = server.worker_cpu_seconds() - cpu_before
     finally:
         server.stop()
     return outcome, elapsed

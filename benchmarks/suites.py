@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.report import Table, Target, summary, time_calls
+from benchmarks.report import Table, Target, summary, timed_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +152,16 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
 
     table = Table(
         "Results page of one question (with size-class and county breakdowns)",
-        ["organisations", "question", "kind", "median ms", "p95 ms", "max ms", "queries"],
+        [
+            "organisations",
+            "question",
+            "kind",
+            "median ms",
+            "p95 ms",
+            "max ms",
+            "CPU median ms",
+            "queries",
+        ],
     )
     client = staff_client()
     for size in sizes:
@@ -164,7 +174,7 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
 
-            samples = time_calls(get, repeat=options.repeat(20))
+            samples, cpu = timed_calls(get, repeat=options.repeat(20))
             stats = summary(samples)
             kind = dataset.wave.questions.get(key=key).kind
             table.rows.append(
@@ -175,6 +185,7 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
                     stats["median"],
                     stats["p95"],
                     stats["max"],
+                    statistics.median(cpu),
                     count_queries(get),
                 ]
             )
@@ -183,7 +194,10 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
             table.targets.append(
                 Target(f"slowest results page at {size} organisations (median)", worst, 500, "ms")
             )
-    table.notes.append("Django test client in-process, staff user, DEBUG off.")
+    table.notes.append(
+        "Django test client in-process, staff user, DEBUG off. CPU: this process's CPU "
+        "time per request (the steadier figure on a busy machine; PostgreSQL's work excluded)."
+    )
     return [table]
 
 
@@ -253,7 +267,17 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
 
     table = Table(
         "Respondent section page (GET, all questions answered)",
-        ["register", "section", "questions", "median ms", "p95 ms", "max ms", "queries", "KB"],
+        [
+            "register",
+            "section",
+            "questions",
+            "median ms",
+            "p95 ms",
+            "max ms",
+            "CPU median ms",
+            "queries",
+            "KB",
+        ],
     )
     for size in sizes:
         dataset = _dataset(size, options)
@@ -270,7 +294,8 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
                 assert response.status_code == 200, (url, response.status_code)
                 page["bytes"] = len(response.content)
 
-            stats = summary(time_calls(get, repeat=options.repeat(40)))
+            samples, cpu = timed_calls(get, repeat=options.repeat(40))
+            stats = summary(samples)
             queries[count] = count_queries(get)
             table.rows.append(
                 [
@@ -280,6 +305,7 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
                     stats["median"],
                     stats["p95"],
                     stats["max"],
+                    statistics.median(cpu),
                     queries[count],
                     page["bytes"] / 1024,
                 ]
@@ -297,7 +323,8 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
             table.notes.append(f"Query count depends on the number of questions: {queries}")
     table.notes.append(
         "Django test client in-process (server time without the network), respondent session, "
-        "DEBUG off, database sessions; every question kind, every 10th question conditional."
+        "DEBUG off, database sessions; every question kind, every 10th question conditional. "
+        "CPU: this process's CPU time per request (PostgreSQL's work excluded)."
     )
     return [table]
 
@@ -324,6 +351,7 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
             "submits",
             "submit median ms",
             "submit p95 ms",
+            "worker CPU ms/request",
             "failures",
         ],
     )
@@ -352,6 +380,7 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
                 len(outcome.submits),
                 submits["median"],
                 submits["p95"],
+                outcome.worker_cpu * 1000 / max(1, outcome.requests),
                 len(outcome.failures),
             ]
         )
@@ -366,7 +395,9 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
         "reads the first section page once, POSTs every visible section of the 2011 "
         "questionnaire (about 16) with valid answers, then submits; only POSTs are timed, "
         "saves/s is over the whole run (link opens, page reads and submits included). "
-        "Clients, gunicorn and PostgreSQL share the 2 cores; e-mail to the locmem backend."
+        "Clients, gunicorn and PostgreSQL share the 2 cores; e-mail to the locmem backend. "
+        "Worker CPU: CPU time of the two gunicorn workers over all requests of the run "
+        "(link opens, page reads, saves, submits; PostgreSQL's work excluded)."
     )
     return [table]
 
