@@ -402,14 +402,98 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
     return [table]
 
 
+# --- 3. Response rates and the dashboard ---------------------------------------------------------
+
+
+def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
+    from django.urls import reverse
+
+    try:
+        from surveys import rates
+    except ImportError:
+        return [
+            Table(
+                "Response rates and dashboard",
+                ["status"],
+                [["not measured: surveys.rates (issue 6) is not on this branch"]],
+            )
+        ]
+
+    table = Table(
+        "Response rates (selectors) and the staff dashboard",
+        [
+            "organisations",
+            "what",
+            "median ms",
+            "p95 ms",
+            "max ms",
+            "CPU median ms",
+            "queries",
+            "KB",
+        ],
+    )
+    client = staff_client()
+    for size in sizes:
+        dataset = _dataset(size, options)
+        wave = dataset.wave
+        calls = [
+            ("wave_rates (overall, kind, county, size class)", lambda w=wave: rates.wave_rates(w)),
+            ("submissions_by_day", lambda w=wave: rates.submissions_by_day(w)),
+            ("not_submitted_status", lambda w=wave: list(rates.not_submitted_status(w))),
+        ]
+        pages = [
+            ("dashboard page", reverse("surveys:dashboard", args=[wave.slug])),
+            ("figures.json (live refresh)", reverse("surveys:dashboard_figures", args=[wave.slug])),
+        ]
+        for name, url in pages:
+            page: dict[str, int] = {}
+
+            def get(url: str = url, page: dict = page) -> None:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                page["bytes"] = len(response.content)
+
+            calls.append((name, get))
+        for name, call in calls:
+            wall, cpu = timed_calls(call, repeat=options.repeat(20))
+            stats = summary(wall)
+            size_kb = ""
+            if name in dict(pages):
+                size_kb = call.__defaults__[1]["bytes"] / 1024
+            table.rows.append(
+                [
+                    size,
+                    name,
+                    stats["median"],
+                    stats["p95"],
+                    stats["max"],
+                    statistics.median(cpu),
+                    count_queries(call),
+                    size_kb,
+                ]
+            )
+            if name == "dashboard page" and size >= 100_000:
+                table.targets.append(
+                    Target(
+                        f"dashboard at {size} organisations (median)", stats["median"], 300, "ms"
+                    )
+                )
+    table.notes.append(
+        "Selectors called directly; pages through the Django test client as a superuser. "
+        "The generated data has answer sets but no invitation e-mails (invited = 0)."
+    )
+    return [table]
+
+
 SUITES: dict[str, Suite] = {
-    "save": Suite("section saves and submits, 8 clients, gunicorn 2 workers", [450], run_save),
     "section": Suite("respondent section page with 7 and 100 questions", [450], run_section),
-    "results": Suite("results page of a question with breakdowns", [10_000], run_results),
+    "save": Suite("section saves and submits, 8 clients, gunicorn 2 workers", [450], run_save),
+    "dashboard": Suite("response rates and the dashboard", [450, 100_000], run_dashboard),
     "export": Suite("wide CSV export against the COPY floor", [10_000, 100_000], run_export),
     "export-memory": Suite(
         "tracemalloc peaks of wide, long and XLSX exports (export_memory.py)",
         [1000, 10_000],
         run_export_memory,
     ),
+    "results": Suite("results page of a question with breakdowns", [10_000], run_results),
 }
