@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from municipalities.models import OrganisationKind
 from surveys.definitions.loader import answer_counts, used_codes
@@ -149,11 +149,11 @@ class WaveAdmin(admin.ModelAdmin):
     def section_count(self, wave: Wave) -> int:
         return wave.n_sections
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, wave: Wave) -> int:
         return wave.n_questions
 
-    @admin.display(description=_("svarsett"), ordering="n_answer_sets")
+    @admin.display(description=pgettext_lazy("plural", "svarsett"), ordering="n_answer_sets")
     def answer_set_count(self, wave: Wave) -> int:
         return wave.n_answer_sets
 
@@ -447,7 +447,7 @@ class SectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_questions=_count(Question, "section"))
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, section: Section) -> int:
         return section.n_questions
 
