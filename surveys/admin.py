@@ -28,6 +28,7 @@ from surveys.models import (
     Answer,
     AnswerSet,
     Choice,
+    ExportJob,
     MatrixRow,
     Question,
     Section,
@@ -575,3 +576,35 @@ class AccessTokenAdmin(admin.ModelAdmin):
                 _("Ny lenke for %(contact)s (%(wave)s): %(url)s")
                 % {"contact": contact, "wave": wave.slug, "url": invitation_url(raw)},
             )
+
+
+# --- Export log (read only) ----------------------------------------------------------------
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Who exported what and when: the log is evidence, so nobody edits or deletes it here."""
+
+    list_display = [
+        "created_at",
+        "requested_by",
+        "wave",
+        "layout",
+        "format",
+        "include_personal_data",
+        "status",
+        "rows_written",
+    ]
+    list_filter = ["wave", "layout", "format", "include_personal_data", "status"]
+    list_select_related = ["requested_by", "wave"]
+    date_hierarchy = "created_at"
+    exclude = ["file_path"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
+        return False
