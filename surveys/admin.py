@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from municipalities.models import OrganisationKind
 from surveys.definitions.loader import answer_counts, used_codes
@@ -28,6 +28,7 @@ from surveys.models import (
     Answer,
     AnswerSet,
     Choice,
+    ExportJob,
     MatrixRow,
     Question,
     Section,
@@ -149,11 +150,11 @@ class WaveAdmin(admin.ModelAdmin):
     def section_count(self, wave: Wave) -> int:
         return wave.n_sections
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, wave: Wave) -> int:
         return wave.n_questions
 
-    @admin.display(description=_("svarsett"), ordering="n_answer_sets")
+    @admin.display(description=pgettext_lazy("plural", "svarsett"), ordering="n_answer_sets")
     def answer_set_count(self, wave: Wave) -> int:
         return wave.n_answer_sets
 
@@ -447,7 +448,7 @@ class SectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_questions=_count(Question, "section"))
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, section: Section) -> int:
         return section.n_questions
 
@@ -575,3 +576,35 @@ class AccessTokenAdmin(admin.ModelAdmin):
                 _("Ny lenke for %(contact)s (%(wave)s): %(url)s")
                 % {"contact": contact, "wave": wave.slug, "url": invitation_url(raw)},
             )
+
+
+# --- Export log (read only) ----------------------------------------------------------------
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Who exported what and when: the log is evidence, so nobody edits or deletes it here."""
+
+    list_display = [
+        "created_at",
+        "requested_by",
+        "wave",
+        "layout",
+        "format",
+        "include_personal_data",
+        "status",
+        "rows_written",
+    ]
+    list_filter = ["wave", "layout", "format", "include_personal_data", "status"]
+    list_select_related = ["requested_by", "wave"]
+    date_hierarchy = "created_at"
+    exclude = ["file_path"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
+        return False

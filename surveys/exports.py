@@ -14,7 +14,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -717,29 +717,28 @@ def write_xlsx(
         if progress:
             progress(written + done)
 
-    sheets = [
-        (_("Bred"), wide_rows(wave, options, progress=counted)),
-        (_("Lang"), None),
-        (_("Kodebok"), None),
+    # (title, counts as data rows, rows made only when the sheet is written: one at a time)
+    sheets: list[tuple[str, bool, Callable[[], Iterable[Sequence[Cell]]]]] = [
+        (_("Bred"), True, lambda: wide_rows(wave, options, progress=counted)),
+        (_("Lang"), True, lambda: long_rows(wave, options, progress=counted)),
+        (
+            _("Kodebok"),
+            False,
+            lambda: codebook_rows(wave, include_personal_data=options.include_personal_data),
+        ),
     ]
     try:
-        for title, rows in sheets:
+        for title, is_data, make_rows in sheets:
             sheet = workbook.add_worksheet(title)
-            if rows is None:
-                rows = (
-                    long_rows(wave, options, progress=counted)
-                    if title == _("Lang")
-                    else codebook_rows(wave, include_personal_data=options.include_personal_data)
-                )
             count = 0
-            for row_index, row in enumerate(rows):
+            for row_index, row in enumerate(make_rows()):
                 for col_index, cell in enumerate(row):
                     _write_xlsx_cell(
                         sheet, row_index, col_index, cell, bold if row_index == 0 else None
                     )
                 count = row_index
             sheet.freeze_panes(1, 0)
-            if title != _("Kodebok"):
+            if is_data:
                 written += count
     finally:
         workbook.close()

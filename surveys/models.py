@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipalities.models import Contact, Organisation, OrganisationKind, RegisterEdition
 
@@ -120,7 +121,7 @@ class Question(models.Model):
     class Meta:
         ordering = ["wave", "section__position", "position"]
         verbose_name = _("spørsmål")
-        verbose_name_plural = _("spørsmål")
+        verbose_name_plural = pgettext_lazy("plural", "spørsmål")
         constraints = [
             models.UniqueConstraint(fields=["wave", "key"], name="question_unique_key"),
         ]
@@ -207,7 +208,7 @@ class AnswerSet(models.Model):
 
     class Meta:
         verbose_name = _("svarsett")
-        verbose_name_plural = _("svarsett")
+        verbose_name_plural = pgettext_lazy("plural", "svarsett")
         constraints = [
             # Two colleagues opening the wave at once must end up with one shared answer set.
             models.UniqueConstraint(

@@ -246,3 +246,14 @@ def test_client_address_trusts_only_the_configured_proxies(settings, rf, hops, f
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
 
     assert client_address(request) == expected
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_bokmal_until_the_person_chooses(client):
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    chosen = client.get("/", HTTP_ACCEPT_LANGUAGE="nb-NO,nb;q=0.9")
+
+    assert '<html lang="nb">' in first.content.decode()
+    assert "Hopp til hovedinnholdet" in first.content.decode()
+    assert '<html lang="en">' in chosen.content.decode()

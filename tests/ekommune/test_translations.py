@@ -18,7 +18,7 @@ from django.utils import translation
 from surveys.models import Question
 from surveys.numbers import NumberFormatError, parse_decimal
 from tests.builders import make_question, make_section, make_staff, make_wave
-from tests.surveys.htmltools import find, find_all, parse, text
+from tests.surveys.htmltools import attr, find, find_all, parse, text
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED_LANGUAGES = [
@@ -289,3 +289,25 @@ def test_a_mistyped_number_is_explained_in_the_users_language(language, message)
         parse_decimal("2.000")
     assert str(error.value.message).startswith(message)
     assert "2,000" in str(error.value.message)  # the other reading, Norwegian style
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "questions", "answer_sets"),
+    [("nn", "Spørsmål", "Svarsett"), ("en", "Questions", "Answer sets")],
+)
+def test_the_wave_list_counts_questions_and_answer_sets_under_plural_headings(
+    client, language, questions, answer_sets
+):
+    make_wave(slug="ekommune-2011")
+    client.force_login(make_staff(is_superuser=True))
+    html = get_in(client, language, reverse("admin:surveys_wave_changelist")).content.decode()
+    page = parse(html.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0])
+    headings = {
+        css_class: text(th)
+        for th in find_all(page, "th", scope="col")
+        for css_class in (attr(th, "class") or "").split()
+        if css_class.startswith("column-")
+    }
+    assert headings["column-question_count"] == questions
+    assert headings["column-answer_set_count"] == answer_sets

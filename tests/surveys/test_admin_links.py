@@ -112,3 +112,21 @@ def test_the_link_list_never_shows_token_hashes(survey_admin, respondent_client,
     page = survey_admin.get(f"/admin/surveys/accesstoken/{token.pk}/change/").content.decode()
 
     assert token.token_hash not in page
+
+
+def test_the_export_log_is_listed_read_only_in_the_admin(survey_admin, survey):
+    from surveys.models import ExportJob
+    from tests.builders import make_staff as make_exporter
+
+    exporter = make_exporter(username="analytiker")
+    job = ExportJob.objects.create(
+        wave=survey.wave, requested_by=exporter, layout="wide", format="csv", rows_written=12
+    )
+
+    listing = survey_admin.get("/admin/surveys/exportjob/").content.decode()
+    page = survey_admin.get(f"/admin/surveys/exportjob/{job.pk}/change/")
+    deletion = survey_admin.get(f"/admin/surveys/exportjob/{job.pk}/delete/")
+
+    assert "analytiker" in listing
+    assert page.status_code == 200 and 'type="submit" value="Lagre"' not in page.content.decode()
+    assert deletion.status_code == 403
