@@ -5,7 +5,7 @@ municipality size class, so both live here as database columns that a GROUP BY c
 """
 
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +35,11 @@ class County(models.Model):
     number = models.CharField(_("fylkesnummer"), max_length=2)
     name = models.CharField(_("navn"), max_length=100)
     has_county_municipality = models.BooleanField(_("har fylkeskommune"), default=True)
+    # The fylkeskommune's population; null when the source gave none (it is then the sum of
+    # the county's kommuner, filled in by the import).
+    population = models.PositiveIntegerField(_("folketall"), null=True, blank=True)
+    population_date = models.DateField(_("folketall per"), null=True, blank=True)
+    source = models.CharField(_("kilde"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["edition", "number"]
@@ -96,7 +101,33 @@ def _size_class_expression() -> Case:
     )
 
 
+def _size_class_label_expression() -> Case:
+    # Evaluated when the query is built, so the labels follow the active language.
+    return Case(
+        *[When(size_class=value, then=Value(str(label))) for value, label in SizeClass.choices],
+        default=Value(""),
+        output_field=models.CharField(),
+    )
+
+
 class OrganisationQuerySet(models.QuerySet):
+    def in_edition(self, edition: "RegisterEdition") -> "OrganisationQuerySet":
+        return self.filter(edition=edition)
+
+    def with_size_class_label(self) -> "OrganisationQuerySet":
+        """Annotate `size_class_label`, the report's label of the size class ("" if none)."""
+        return self.annotate(size_class_label=_size_class_label_expression())
+
+    def breakdown_by_size_class(self) -> "OrganisationQuerySet":
+        """Rows of {"size_class", "count"}: one GROUP BY in the database, kommuner only."""
+        return (
+            self.filter(size_class__isnull=False)
+            .order_by()
+            .values("size_class")
+            .annotate(count=Count("id"))
+            .order_by("size_class")
+        )
+
     def kommuner(self) -> "OrganisationQuerySet":
         return self.filter(kind=OrganisationKind.KOMMUNE)
 
@@ -120,6 +151,10 @@ class Organisation(models.Model):
     county = models.ForeignKey(County, on_delete=models.RESTRICT, related_name="organisations")
     population = models.PositiveIntegerField(_("folketall"))
     population_date = models.DateField(_("folketall per"), null=True, blank=True)
+    # How good the population figure is (e.g. "ssb_exact", "derived_residual"; see
+    # municipalities/data/README.md) and which source it comes from.
+    population_status = models.CharField(_("folketallsstatus"), max_length=40, blank=True)
+    source = models.CharField(_("kilde"), max_length=200, blank=True)
     # Stored and derived by the database from kind and population, so a breakdown by size
     # class is a plain GROUP BY on an indexed column and can never disagree with population.
     size_class = models.GeneratedField(
@@ -148,6 +183,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def get_size_class_display(self) -> str:
+        """The report's label of this kommune's size class ("" for a fylkeskommune)."""
+        # GeneratedField keeps the choices on its output field, so Django adds no such method.
+        return str(SizeClass(self.size_class).label) if self.size_class else ""
 
 
 class Contact(models.Model):

@@ -1,0 +1,340 @@
+"""Writes to the register: importing a year's register and contact persons.
+
+Both imports read and check the whole input first (`importers.py`) and write nothing when any
+line is wrong; the writes run in one transaction and touch only rows whose values differ, so a
+second run of the same files reports nothing created and nothing changed.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import importers
+from .importers import ImportFailed, Issues
+from .models import Contact, County, Organisation, OrganisationKind, RegisterEdition
+
+__all__ = [
+    "ContactEntry",
+    "ContactsImportResult",
+    "EntityCounts",
+    "ImportFailed",
+    "RegisterImportResult",
+    "contacts_import",
+    "contacts_upsert",
+    "register_import",
+]
+
+
+@dataclass
+class EntityCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Rows of the edition that the file no longer lists: kept (they may have answers and
+    # contacts), reported so that an operator can remove them in the admin if they are wrong.
+    not_in_file: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+@dataclass
+class RegisterImportResult:
+    edition: RegisterEdition
+    edition_created: bool
+    edition_updated: bool
+    counties: EntityCounts
+    kommuner: EntityCounts
+    fylkeskommuner: EntityCounts
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return (
+            self.counties.changed
+            + self.kommuner.changed
+            + self.fylkeskommuner.changed
+            + int(self.edition_created or self.edition_updated)
+        )
+
+
+def _sync(
+    model: type[models.Model],
+    existing: dict[Any, models.Model],
+    desired: dict[Any, dict[str, Any]],
+) -> EntityCounts:
+    """Create missing rows and update differing ones in bulk; leave equal rows untouched."""
+    counts = EntityCounts()
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    now = timezone.now()
+    for key, values in desired.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(model(**values))
+            continue
+        differing = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not differing:
+            counts.unchanged += 1
+            continue
+        for name in differing:
+            setattr(obj, name, values[name])
+        # bulk_update() does not apply auto_now.
+        obj.updated_at = now
+        changed_fields.update(differing)
+        to_update.append(obj)
+    model.objects.bulk_create(to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}))
+    counts.created = len(to_create)
+    counts.updated = len(to_update)
+    counts.not_in_file = len(set(existing) - set(desired))
+    return counts
+
+
+def register_import(
+    *,
+    year: int,
+    counties_path: Path,
+    municipalities_path: Path,
+    population_path: Path | None = None,
+    name: str | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+) -> RegisterImportResult:
+    """Import (or refresh) one year's counties, kommuner and fylkeskommuner from files.
+
+    Raises ImportFailed, with every problem found, before anything is written.
+    """
+    data = importers.read_register(
+        counties_path=counties_path,
+        municipalities_path=municipalities_path,
+        population_path=population_path,
+        encoding=encoding,
+    )
+    with transaction.atomic():
+        result = _write_register(data, year=year, name=name, source=source)
+    result.notes = data.notes
+    return result
+
+
+def _write_register(
+    data: importers.RegisterData, *, year: int, name: str | None, source: str | None
+) -> RegisterImportResult:
+    population_date = importers.register_population_date(data)
+    edition = RegisterEdition.objects.select_for_update().filter(year=year).first()
+    edition_created = edition is None
+    edition_updated = False
+    if edition is None:
+        edition = RegisterEdition.objects.create(
+            year=year,
+            name=name or _("Kommuneregister %(year)s") % {"year": year},
+            population_date=population_date,
+            source=source or "",
+        )
+    else:
+        wanted = {"population_date": population_date}
+        if name:
+            wanted["name"] = name
+        if source is not None:
+            wanted["source"] = source
+        differing = [key for key, value in wanted.items() if getattr(edition, key) != value]
+        if differing:
+            for key in differing:
+                setattr(edition, key, wanted[key])
+            edition.save(update_fields=[*differing, "updated_at"])
+            edition_updated = True
+
+    county_counts = _sync(
+        County,
+        {county.number: county for county in edition.counties.all()},
+        {
+            row.number: {
+                "edition": edition,
+                "number": row.number,
+                "name": row.name,
+                "has_county_municipality": row.has_county_municipality,
+                "population": row.population,
+                "population_date": row.population_date,
+                "source": row.source,
+            }
+            for row in data.counties
+        },
+    )
+    counties = {county.number: county for county in edition.counties.all()}
+    existing = {(org.kind, org.number): org for org in edition.organisations.all()}
+
+    def organisation_values(kind: str, number: str, county: County, **values: Any) -> dict:
+        return {"edition": edition, "kind": kind, "number": number, "county": county, **values}
+
+    kommuner = {
+        (OrganisationKind.KOMMUNE, row.number): organisation_values(
+            OrganisationKind.KOMMUNE,
+            row.number,
+            counties[row.county_number],
+            name=row.name,
+            name_alt=row.name_alt,
+            population=row.population,
+            population_date=row.population_date,
+            population_status=row.population_status,
+            source=row.source,
+        )
+        for row in data.municipalities
+    }
+    fylkeskommuner = {
+        (OrganisationKind.FYLKESKOMMUNE, row.number): organisation_values(
+            OrganisationKind.FYLKESKOMMUNE,
+            row.number,
+            counties[row.number],
+            name=_("%(county)s fylkeskommune") % {"county": row.name},
+            name_alt="",
+            population=row.population,
+            population_date=row.population_date,
+            population_status="",
+            source=row.source,
+        )
+        for row in data.counties
+        if row.has_county_municipality
+    }
+    kommune_counts = _sync(
+        Organisation,
+        {key: org for key, org in existing.items() if key[0] == OrganisationKind.KOMMUNE},
+        kommuner,
+    )
+    fylkeskommune_counts = _sync(
+        Organisation,
+        {key: org for key, org in existing.items() if key[0] == OrganisationKind.FYLKESKOMMUNE},
+        fylkeskommuner,
+    )
+    return RegisterImportResult(
+        edition=edition,
+        edition_created=edition_created,
+        edition_updated=edition_updated,
+        counties=county_counts,
+        kommuner=kommune_counts,
+        fylkeskommuner=fylkeskommune_counts,
+    )
+
+
+# --- Contacts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ContactEntry:
+    """One contact person to create or update; e-mail already normalised."""
+
+    organisation: Organisation
+    email: str
+    name: str = ""
+    role: str = ""
+
+
+@dataclass
+class ContactsImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Rows of the file that repeated an organisation + e-mail of an earlier row.
+    merged_in_file: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> ContactsImportResult:
+    """Import contact persons of one register year from a CSV file; merge, never double.
+
+    Raises ImportFailed, with every problem found, before anything is written.
+    """
+    issues = Issues()
+    edition = RegisterEdition.objects.filter(year=year).first()
+    if edition is None:
+        issues.add(
+            str(path),
+            None,
+            _("det finnes ingen registerutgave for %(year)s: importer registeret først")
+            % {"year": year},
+        )
+        issues.raise_if_any()
+    table = importers.read_table(path, encoding=encoding, issues=issues)
+    rows = importers.parse_contacts(table, issues) if table else []
+    organisations = {org.number: org for org in Organisation.objects.filter(edition=edition)}
+    entries: dict[tuple[int, str], ContactEntry] = {}
+    merged = 0
+    for row in rows:
+        organisation = organisations.get(row.number)
+        if organisation is None:
+            issues.add(
+                str(path),
+                row.line,
+                _("ukjent organisasjon «%(number)s»: den står ikke i registeret for %(year)s")
+                % {"number": row.number, "year": year},
+            )
+            continue
+        key = (organisation.pk, row.email)
+        if key in entries:
+            # The same person twice in the file: later non-empty values win.
+            merged += 1
+            earlier = entries[key]
+            earlier.name = row.name or earlier.name
+            earlier.role = row.role or earlier.role
+            continue
+        entries[key] = ContactEntry(organisation, row.email, row.name, row.role)
+    issues.raise_if_any()
+    result = contacts_upsert(entries=list(entries.values()))
+    result.merged_in_file = merged
+    if table and table.encoding != "utf-8":
+        result.notes.append(
+            _("Leste %(file)s som %(encoding)s.") % {"file": path, "encoding": table.encoding}
+        )
+    return result
+
+
+@transaction.atomic
+def contacts_upsert(*, entries: list[ContactEntry]) -> ContactsImportResult:
+    """Create or update contacts by (organisation, e-mail); empty names/roles erase nothing."""
+    result = ContactsImportResult()
+    organisation_ids = {entry.organisation.pk for entry in entries}
+    existing = {
+        (contact.organisation_id, importers.normalise_email(contact.email)): contact
+        for contact in Contact.objects.filter(organisation_id__in=organisation_ids)
+    }
+    to_create: list[Contact] = []
+    to_update: list[Contact] = []
+    now = timezone.now()
+    for entry in entries:
+        email = importers.normalise_email(entry.email)
+        contact = existing.get((entry.organisation.pk, email))
+        if contact is None:
+            to_create.append(
+                Contact(
+                    organisation=entry.organisation, email=email, name=entry.name, role=entry.role
+                )
+            )
+            continue
+        wanted = {
+            "email": email,
+            "name": entry.name or contact.name,
+            "role": entry.role or contact.role,
+        }
+        if all(getattr(contact, key) == value for key, value in wanted.items()):
+            result.unchanged += 1
+            continue
+        for key, value in wanted.items():
+            setattr(contact, key, value)
+        contact.updated_at = now
+        to_update.append(contact)
+    Contact.objects.bulk_create(to_create)
+    if to_update:
+        Contact.objects.bulk_update(to_update, ["email", "name", "role", "updated_at"])
+    result.created = len(to_create)
+    result.updated = len(to_update)
+    return result
