@@ -136,3 +136,51 @@ def make_question(**overrides: Any) -> Question:
     for position, (code, label) in enumerate(rows or [], start=1):
         MatrixRow.objects.create(question=question, code=code, label=label, position=position)
     return question
+
+
+# --- issue 6: registers, answer sets and mail rows for response rates and mailing -------------
+
+
+def make_register(year: int = 2011) -> RegisterEdition:
+    """The bundled SSB register of that year (2011: 430 kommuner, 18 fylkeskommuner, 19 fylker)."""
+    from municipalities.demo import bundled_register_paths
+    from municipalities.services import register_import
+
+    counties_path, municipalities_path = bundled_register_paths(year)
+    register_import(year=year, counties_path=counties_path, municipalities_path=municipalities_path)
+    return RegisterEdition.objects.get(year=year)
+
+
+def make_answer_sets(*, wave: Wave, organisations, status: str = "submitted", at=None) -> list:
+    """Answer sets in bulk for rate tests (the respondent flow itself is tested elsewhere)."""
+    from surveys.models import AnswerSet
+
+    at = at or timezone.now()
+    submitted = status == AnswerSet.Status.SUBMITTED
+    return AnswerSet.objects.bulk_create(
+        [
+            AnswerSet(
+                wave=wave,
+                organisation=organisation,
+                status=status,
+                submitted_at=at if submitted else None,
+            )
+            for organisation in organisations
+        ]
+    )
+
+
+def make_contacts(organisations, per_organisation: int = 1) -> list[Contact]:
+    """Active contacts in bulk: kontakt<n>@<number>.example.invalid."""
+    return Contact.objects.bulk_create(
+        [
+            Contact(
+                organisation=organisation,
+                name=f"Kontakt {i} {organisation.name}",
+                email=f"kontakt{i}@{organisation.kind}{organisation.number}.example.invalid",
+                role="Rådmann",
+            )
+            for organisation in organisations
+            for i in range(1, per_organisation + 1)
+        ]
+    )
