@@ -348,9 +348,9 @@ def _header_safe(value: str) -> str:
 def message_context(message: OutboundMessage, *, link: str) -> dict[str, object]:
     wave = message.wave
     context: dict[str, object] = {
-        "contact_name": message.contact.name,
+        "contact_name": _header_safe(message.contact.name),
         "organisation_name": message.organisation.name,
-        "wave_title": wave.title,
+        "wave_title": _header_safe(wave.title),
         "link": link,
         "closes_at": timezone.localtime(wave.closes_at, rates.OSLO) if wave.closes_at else None,
         "help_contact": wave.help_contact,
@@ -364,10 +364,16 @@ def message_context(message: OutboundMessage, *, link: str) -> dict[str, object]
 
 
 def personal_link(message: OutboundMessage) -> str:
-    """A fresh personal link for the contact (the respondent flow stores only its hash)."""
-    from surveys.services import invitation_link_issue
+    """A fresh personal link for the contact (the respondent flow stores only its hash).
 
-    return invitation_link_issue(contact=message.contact, wave=message.wave)
+    Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
+    """
+    from surveys import services
+
+    issued = services.invitation_link_issue(contact=message.contact, wave=message.wave)
+    if issued.startswith(("http://", "https://")):
+        return issued
+    return services.invitation_url(issued)
 
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:
@@ -390,7 +396,18 @@ def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternat
 
 
 def classify_failure(exc: BaseException) -> bool:
-    """True when a mail failure is transient (worth retrying), False when it is permanent."""
+    """True when a mail failure is transient (worth retrying), False when it is permanent.
+
+    Permanent: 5xx replies, refused recipients, headers or addresses we cannot send, a link
+    the respondent flow refuses to issue. Anything unexpected is retried (and ends as failed
+    after MAIL_MAX_ATTEMPTS) rather than silently dropped.
+    """
+    from django.core.mail import BadHeaderError
+
+    if isinstance(exc, BadHeaderError | ValueError | LookupError):
+        return False
+    if type(exc).__name__ == "ServiceError":
+        return False
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)
@@ -398,7 +415,10 @@ def classify_failure(exc: BaseException) -> bool:
         return True
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, socket.timeout | TimeoutError | ConnectionError | OSError)
+    if isinstance(exc, socket.timeout | TimeoutError | ConnectionError | OSError):
+        return True
+    logger.exception("Unexpected error while sending a mail row; it will be retried")
+    return True
 
 
 def _failure_reason(exc: BaseException) -> str:
