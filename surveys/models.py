@@ -462,12 +462,12 @@ class ResponseRateSnapshot(models.Model):
         verbose_name = _("svarprosent-øyeblikksbilde")
         verbose_name_plural = _("svarprosent-øyeblikksbilder")
         indexes = [models.Index(fields=["wave", "taken_at"])]
-        # Staff permissions that separate what an administrator may do.
+        # Staff permissions that separate what an administrator may do. Viewing results and
+        # exporting personal data (surveys.view_results, surveys.export_personal_data) are
+        # defined with the results and exports (issue 7).
         permissions = [
             ("view_dashboard", _("Kan se svarprosent og utsendingsstatus")),
-            ("view_results", _("Kan se resultater")),
             ("send_mail", _("Kan sende invitasjoner og påminnelser")),
-            ("export_personal_data", _("Kan eksportere personopplysninger (kontakter)")),
         ]
 
     def __str__(self) -> str:

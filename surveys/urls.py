@@ -2,9 +2,36 @@
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
+from .views import dashboard  # dashboard, invitations and reminders (issue 6)
+
 app_name = "surveys"
 
 urlpatterns: list = [
     # --- respondent pages (surveys/views/respondent.py) ---
     # --- staff pages (surveys/views/staff.py) ---
+    # --- dashboard: response rates, invitations, reminders (surveys/views/dashboard.py) ---
+    path("staff/dashboard/", dashboard.dashboard_waves, name="dashboard_waves"),
+    path("staff/dashboard/<slug:slug>/", dashboard.dashboard, name="dashboard"),
+    path(
+        "staff/dashboard/<slug:slug>/figures.json",
+        dashboard.dashboard_figures,
+        name="dashboard_figures",
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/status.csv",
+        dashboard.dashboard_status_csv,
+        name="dashboard_status_csv",
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/remind/", dashboard.dashboard_remind, name="dashboard_remind"
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/invite/", dashboard.dashboard_invite, name="dashboard_invite"
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/schedule/",
+        dashboard.dashboard_schedule,
+        name="dashboard_schedule",
+    ),
+    # --- end dashboard ---
 ]

@@ -1,7 +1,6 @@
 """Response rates as KS reports them, checked against counts computed independently."""
 
 import json
-import random
 from collections import Counter
 
 import pytest
@@ -9,29 +8,8 @@ from django.core.management import call_command
 
 from municipalities.models import Organisation, OrganisationKind, size_class_for
 from surveys import rates
-from surveys.models import AnswerSet
-from tests import builders
 
-
-@pytest.fixture
-def national_wave(db):
-    """The 2011 register with 212 kommuner and 15 fylkeskommuner submitted, 40 more started."""
-    edition = builders.make_register(2011)
-    wave = builders.make_wave(edition=edition, slug="ekommune-2011", title="eKommune 2011")
-    rng = random.Random(2011)
-    kommuner = list(Organisation.objects.filter(edition=edition, kind=OrganisationKind.KOMMUNE))
-    fylkeskommuner = list(
-        Organisation.objects.filter(edition=edition, kind=OrganisationKind.FYLKESKOMMUNE)
-    )
-    rng.shuffle(kommuner)
-    rng.shuffle(fylkeskommuner)
-    submitted = kommuner[:212] + fylkeskommuner[:15]
-    started = kommuner[212:252]
-    builders.make_answer_sets(wave=wave, organisations=submitted)
-    builders.make_answer_sets(wave=wave, organisations=started, status=AnswerSet.Status.IN_PROGRESS)
-    wave.submitted_ids = {o.pk for o in submitted}
-    wave.started_ids = {o.pk for o in submitted + started}
-    return wave
+from .dashboard_fixtures import national_wave_fixture  # noqa: F401
 
 
 def independent_counts(wave, key):
