@@ -486,6 +486,18 @@ def message_send(*, message_id: int, now: datetime | None = None, connection=Non
     return SENT
 
 
+def messages_send_now(message_ids: list[int]) -> dict[str, int]:
+    """Send rows in this process (operators without a worker, demo data); same claim rules."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        try:
+            outcome = message_send(message_id=message_id)
+        except TransientMailError:
+            outcome = "retry"  # left queued: the worker or the sweeper tries again
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 def retry_delay(attempts: int) -> int:
     """Exponential backoff in seconds: 1, 2, 4, 8 minutes..., at most 10 (no long ETAs)."""
     return min(60 * 2 ** max(0, attempts - 1), 600)
