@@ -294,6 +294,51 @@ class AnswerChange(models.Model):
         return f"{self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+# --- Respondent access (issue 5) ----------------------------------------------------------------
+
+
+class AccessTokenQuerySet(models.QuerySet):
+    def usable(self) -> "AccessTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, contact__is_active=True)
+
+
+class AccessToken(models.Model):
+    """A personal invitation link: bound to one contact and one wave, stored only as a hash.
+
+    The raw token (32 random bytes, URL-safe) exists only in the link we mail out; the database
+    keeps its SHA-256, so a leaked database dump cannot be turned into working links.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="access_tokens")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="access_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("opprettet"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A colleague invitation records who invited.
+    invited_by = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("sist brukt"), null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["wave", "contact", "-created_at"]
+        verbose_name = _("tilgangslenke")
+        verbose_name_plural = _("tilgangslenker")
+        indexes = [models.Index(fields=["wave", "contact"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} – {self.wave}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
 # ================================================================================================
 # Mail queue, reminder schedule and response-rate snapshots (issue 6: invitations, reminders and
 # the staff dashboard). Every e-mail to send is a database row created before any task is queued,
@@ -478,6 +523,7 @@ class ResponseRateSnapshot(models.Model):
 
 
 __all__ = [
+    "AccessToken",
     "Answer",
     "AnswerChange",
     "AnswerSet",

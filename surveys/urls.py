@@ -2,12 +2,30 @@
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
-from .views import dashboard  # dashboard, invitations and reminders (issue 6)
+from .views import (
+    dashboard,  # dashboard, invitations and reminders (issue 6)
+    respondent,
+)
 
 app_name = "surveys"
 
 urlpatterns: list = [
     # --- respondent pages (surveys/views/respondent.py) ---
+    path("i/<str:token>/", respondent.link_open, name="link"),
+    path("svar/logg-ut/", respondent.logout, name="respondent_logout"),
+    path("svar/<slug:wave_slug>/", respondent.overview, name="overview"),
+    path("svar/<slug:wave_slug>/del/<slug:section_key>/", respondent.section, name="section"),
+    path(
+        "svar/<slug:wave_slug>/del/<slug:section_key>/autolagre/",
+        respondent.section_autosave,
+        name="section_autosave",
+    ),
+    path("svar/<slug:wave_slug>/innsending/", respondent.review, name="review"),
+    path("svar/<slug:wave_slug>/kvittering/", respondent.receipt, name="receipt"),
+    path("svar/<slug:wave_slug>/gjenapne/", respondent.reopen, name="reopen"),
+    path("svar/<slug:wave_slug>/kollega/", respondent.invite_colleague, name="invite_colleague"),
+    path("svar/<slug:wave_slug>/forleng/", respondent.session_extend, name="session_extend"),
+    # --- end respondent pages ---
     # --- staff pages (surveys/views/staff.py) ---
     # --- dashboard: response rates, invitations, reminders (surveys/views/dashboard.py) ---
     path("staff/dashboard/", dashboard.dashboard_waves, name="dashboard_waves"),

@@ -138,6 +138,41 @@ def make_question(**overrides: Any) -> Question:
     return question
 
 
+# --- respondent (issue 5) ---
+
+
+def make_access_link(**overrides: Any) -> str:
+    """A personal link token for a contact and wave (issued through the real service)."""
+    from surveys.services import invitation_link_issue
+
+    wave = overrides.pop("wave", None) or make_wave()
+    contact = overrides.pop("contact", None) or make_contact(
+        organisation=make_organisation(edition=wave.edition)
+    )
+    return invitation_link_issue(contact=contact, wave=wave, **overrides)
+
+
+def make_answer(**overrides: Any):
+    """A stored answer, written through `response_save_section` so history and revision exist."""
+    from surveys.services import answer_revisions, response_get_or_create, response_save_section
+
+    question = overrides.pop("question")
+    organisation = overrides.pop("organisation", None)
+    answer_set = overrides.pop("answer_set", None) or response_get_or_create(
+        wave=question.wave, organisation=organisation
+    )
+    revisions = answer_revisions(answer_set=answer_set, questions=[question])
+    response_save_section(
+        answer_set=answer_set,
+        section=question.section,
+        answers={question.key: (overrides.pop("value"), overrides.pop("other_text", ""))},
+        revisions=revisions,
+        contact=overrides.pop("contact", None),
+        now=overrides.pop("now", None),
+    )
+    return answer_set.answers.get(question=question)
+
+
 # --- issue 6: registers, answer sets and mail rows for response rates and mailing -------------
 
 

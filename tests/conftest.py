@@ -105,3 +105,137 @@ def wait_for_worker(worker: subprocess.Popen, timeout: float = 60) -> None:
             return
         time.sleep(0.2)
     raise TimeoutError(f"Celery worker did not answer within {timeout} s")
+
+
+# --- respondent personas (issue 5) ------------------------------------------------------------
+
+
+class Survey:
+    """A small open wave: three sections, every question kind the respondent pages meet."""
+
+    def __init__(self) -> None:
+        from surveys.models import Question
+
+        self.wave = builders.make_wave(slug="ekommune-test", title="eKommune testrunde")
+        self.organisation = builders.make_organisation(
+            edition=self.wave.edition, name="Testnes kommune"
+        )
+        self.other_organisation = builders.make_organisation(
+            edition=self.wave.edition, name="Andre kommune"
+        )
+        self.general = builders.make_section(
+            wave=self.wave, key="generelt", position=1, title="Generelt"
+        )
+        self.plan = builders.make_question(
+            section=self.general,
+            key="plan",
+            position=1,
+            text="Har kommunen en plan?",
+            required=True,
+        )
+        self.plan_note = builders.make_question(
+            section=self.general,
+            key="plan_note",
+            position=2,
+            kind=Question.Kind.LONG_TEXT,
+            text="Beskriv planen",
+            condition={"question": "plan", "equals": "ja"},
+        )
+        self.employees = builders.make_question(
+            section=self.general,
+            key="employees",
+            position=3,
+            kind=Question.Kind.INTEGER,
+            text="Antall IKT-ansatte",
+            options={"min": 0, "max": 10000},
+        )
+        self.services = builders.make_section(
+            wave=self.wave, key="tjenester", position=2, title="Tjenester"
+        )
+        self.channels = builders.make_question(
+            section=self.services,
+            key="channels",
+            position=1,
+            kind=Question.Kind.MULTIPLE_CHOICE,
+            text="Hvilke kanaler?",
+            choices=[("web", "Nettside"), ("app", "App"), ("sms", "SMS")],
+        )
+        self.maturity = builders.make_question(
+            section=self.services,
+            key="maturity",
+            position=2,
+            kind=Question.Kind.MATRIX,
+            text="Modenhet",
+            rows=[("byggesak", "Byggesak"), ("skole", "Skole")],
+        )
+        self.comments = builders.make_section(
+            wave=self.wave, key="kommentarer", position=3, title="Kommentarer"
+        )
+        self.comment = builders.make_question(
+            section=self.comments,
+            key="comment",
+            position=1,
+            kind=Question.Kind.SHORT_TEXT,
+            text="Kommentar",
+        )
+
+
+@pytest.fixture
+def survey(db) -> Survey:
+    from django.core.cache import cache
+
+    # Rate-limit counters live in the shared cache (files or Redis): start each test clean.
+    cache.clear()
+    return Survey()
+
+
+def login_respondent(client, contact, wave):
+    """Open a real personal link in this client; returns the client."""
+    token = builders.make_access_link(contact=contact, wave=wave)
+    response = client.get(f"/i/{token}/")
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+@pytest.fixture
+def respondent(survey):
+    return builders.make_contact(organisation=survey.organisation, name="Kari Nordmann")
+
+
+@pytest.fixture
+def respondent_client(client, survey, respondent):
+    return login_respondent(client, respondent, survey.wave)
+
+
+@pytest.fixture
+def colleague(survey):
+    return builders.make_contact(organisation=survey.organisation, name="Ola Kollega")
+
+
+@pytest.fixture
+def colleague_client(survey, colleague):
+    from django.test import Client
+
+    return login_respondent(Client(), colleague, survey.wave)
+
+
+@pytest.fixture
+def other_respondent(survey):
+    return builders.make_contact(organisation=survey.other_organisation, name="Per Annen")
+
+
+@pytest.fixture
+def other_respondent_client(survey, other_respondent):
+    from django.test import Client
+
+    return login_respondent(Client(), other_respondent, survey.wave)
+
+
+@pytest.fixture
+def anonymous_client(db):
+    from django.test import Client
+
+    return Client()
+
+
+# --- end respondent personas --------------------------------------------------------------------

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('municipalities', '0002_register_population_sources'),
-        ('surveys', '0001_initial'),
+        ('surveys', '0002_access_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

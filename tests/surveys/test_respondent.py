@@ -1,0 +1,498 @@
+"""The respondent pages at the HTTP boundary: access, saving without JavaScript, submit, receipt."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from surveys import services
+from surveys.models import AccessToken, Answer, AnswerSet
+from surveys.views import respondent as respondent_views
+from tests import builders
+from tests.conftest import login_respondent
+
+OVERVIEW = "/svar/ekommune-test/"
+GENERAL = "/svar/ekommune-test/del/generelt/"
+SERVICES = "/svar/ekommune-test/del/tjenester/"
+AUTOSAVE = "/svar/ekommune-test/del/generelt/autolagre/"
+REVIEW = "/svar/ekommune-test/innsending/"
+RECEIPT = "/svar/ekommune-test/kvittering/"
+
+
+def revisions_on(page) -> str:
+    html = page.content.decode()
+    marker = 'name="revisions" id="id_revisions" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)].replace("&quot;", '"')
+
+
+def post_section(client, url, data, page=None):
+    page = page or client.get(url)
+    return client.post(url, {"revisions": revisions_on(page), "action": "save", **data})
+
+
+def answers_of(organisation):
+    return dict(
+        Answer.objects.filter(answer_set__organisation=organisation).values_list(
+            "question__key", "value"
+        )
+    )
+
+
+# --- Links and sessions -----------------------------------------------------------------------
+
+
+def test_opening_a_link_redirects_to_an_address_without_the_token(client, survey, respondent):
+    token = builders.make_access_link(contact=respondent, wave=survey.wave)
+    client.cookies["sessionid"] = "planted-by-someone-else"
+
+    response = client.get(f"/i/{token}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == OVERVIEW
+    assert token not in response["Location"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert client.cookies["sessionid"].value != "planted-by-someone-else"
+    page = client.get(OVERVIEW)
+    assert page.status_code == 200
+    assert "Testnes kommune" in page.content.decode()
+    assert AccessToken.objects.get().last_used_at is not None
+
+
+def test_the_overview_shows_sections_deadline_in_oslo_time_and_is_not_cached(
+    respondent_client, survey
+):
+    survey.wave.closes_at = datetime(2031, 5, 6, 14, 0, tzinfo=UTC)
+    survey.wave.save()
+
+    response = respondent_client.get(OVERVIEW)
+
+    html = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "6. mai 2031 kl. 16:00" in html  # 14:00 UTC is 16:00 in Oslo in May
+    for title in ("Generelt", "Tjenester", "Kommentarer"):
+        assert title in html
+    assert "Ikke påbegynt" in html
+    assert "<title>Oversikt – eKommune testrunde – KS</title>" in html
+
+
+def test_a_bad_token_is_refused_and_repeated_bad_tokens_are_rate_limited(
+    client, survey, respondent, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    good = builders.make_access_link(contact=respondent, wave=survey.wave)
+    for _ in range(respondent_views.BAD_TOKEN_LIMIT):
+        assert client.get("/i/not-a-real-token-at-all/").status_code == 404
+
+    limited = client.get(f"/i/{good}/")
+
+    assert limited.status_code == 429
+    assert "For mange ugyldige lenker" in limited.content.decode()
+    assert client.get(OVERVIEW).status_code == 403
+
+
+def test_revoking_a_link_ends_its_session_at_once(respondent_client, survey, respondent):
+    assert respondent_client.get(OVERVIEW).status_code == 200
+
+    services.invitation_link_revoke(contact=respondent, wave=survey.wave)
+
+    response = respondent_client.get(OVERVIEW)
+    assert response.status_code == 403
+    assert "Økten er avsluttet" in response.content.decode()
+
+
+def test_anonymous_visitors_see_no_answers(anonymous_client, survey):
+    for url in (OVERVIEW, GENERAL, REVIEW, RECEIPT):
+        response = anonymous_client.get(url)
+        assert response.status_code == 403, url
+        assert "Generelt" not in response.content.decode()
+
+
+def test_a_link_for_a_closed_wave_does_not_open(client, survey, respondent):
+    token = builders.make_access_link(contact=respondent, wave=survey.wave)
+    survey.wave.status = survey.wave.Status.CLOSED
+    survey.wave.save()
+
+    response = client.get(f"/i/{token}/")
+
+    assert response.status_code == 403
+    assert "ikke åpen" in response.content.decode()
+
+
+# --- Works / other organisation gets 404 / closed wave is refused --------------------------
+
+
+def test_the_section_page_shows_the_questions_with_labels_and_legends(respondent_client):
+    response = respondent_client.get(GENERAL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "<legend" in html and "Har kommunen en plan?" in html
+    assert 'for="id_employees"' in html
+    assert "<title>Generelt – eKommune testrunde – KS</title>" in html
+
+
+def test_a_session_cannot_address_another_wave_or_a_section_of_it(respondent_client, survey):
+    other_wave = builders.make_wave(slug="annen-runde", edition=survey.wave.edition)
+    builders.make_section(wave=other_wave, key="hemmelig")
+
+    assert respondent_client.get("/svar/annen-runde/").status_code == 404
+    assert respondent_client.get("/svar/annen-runde/del/hemmelig/").status_code == 404
+    assert respondent_client.get("/svar/ekommune-test/del/hemmelig/").status_code == 404
+
+
+def test_another_organisation_never_sees_or_changes_our_answers(
+    respondent_client, other_respondent_client, survey
+):
+    post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": "Vår hemmelige plan"})
+
+    page = other_respondent_client.get(GENERAL).content.decode()
+    assert "Vår hemmelige plan" not in page
+    post_section(other_respondent_client, GENERAL, {"plan": "nei"})
+
+    assert answers_of(survey.organisation) == {"plan": "ja", "plan_note": "Vår hemmelige plan"}
+    assert answers_of(survey.other_organisation) == {"plan": "nei"}
+    assert AnswerSet.objects.count() == 2
+
+
+def test_a_section_that_does_not_apply_to_the_organisation_kind_is_404(respondent_client, survey):
+    builders.make_section(wave=survey.wave, key="fylke", position=9, applies_to=["fylkeskommune"])
+
+    assert respondent_client.get("/svar/ekommune-test/del/fylke/").status_code == 404
+
+
+def test_a_question_that_does_not_apply_cannot_be_answered(respondent_client, survey):
+    builders.make_question(
+        section=survey.general,
+        key="kun_fylke",
+        position=9,
+        kind="short_text",
+        applies_to=["fylkeskommune"],
+        text="Bare for fylkeskommuner",
+    )
+
+    page = respondent_client.get(GENERAL)
+    assert "Bare for fylkeskommuner" not in page.content.decode()
+    post_section(respondent_client, GENERAL, {"kun_fylke": "smuglet inn", "plan": "ja"}, page)
+
+    assert answers_of(survey.organisation) == {"plan": "ja"}
+
+
+def test_a_form_saved_after_closing_time_is_refused_and_shows_what_was_typed(
+    respondent_client, survey
+):
+    page = respondent_client.get(GENERAL)
+    survey.wave.closes_at = timezone.now() - timedelta(minutes=1)
+    survey.wave.save()
+
+    response = post_section(
+        respondent_client, GENERAL, {"plan": "ja", "plan_note": "Skrevet rett før fristen"}, page
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Fristen er ute" in html
+    assert "Skrevet rett før fristen" in html
+    assert answers_of(survey.organisation) == {}
+
+
+def test_after_closing_time_every_page_is_read_only(respondent_client, survey):
+    post_section(respondent_client, GENERAL, {"plan": "ja"})
+    survey.wave.closes_at = timezone.now() - timedelta(minutes=1)
+    survey.wave.save()
+
+    overview = respondent_client.get(OVERVIEW).content.decode()
+    section = respondent_client.get(GENERAL).content.decode()
+
+    assert "undersøkelsen er stengt" in overview
+    assert "Se over og send inn" not in overview
+    assert '<fieldset class="section-fields" disabled>' in section
+    assert 'value="save"' not in section
+
+
+# --- Saving without JavaScript ---------------------------------------------------------------
+
+
+def test_saving_with_the_button_keeps_answers_and_moves_on(respondent_client, survey):
+    page = respondent_client.get(GENERAL)
+    response = respondent_client.post(
+        GENERAL,
+        {"revisions": revisions_on(page), "action": "next", "plan": "nei", "employees": "1 200"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == SERVICES
+    assert answers_of(survey.organisation) == {"plan": "nei", "employees": 1200}
+    follow = respondent_client.get(OVERVIEW).content.decode()
+    assert "Lagret kl." in follow
+
+
+def test_a_draft_saves_what_is_valid_and_keeps_the_rest_with_a_message(respondent_client, survey):
+    response = post_section(respondent_client, GENERAL, {"plan": "ja", "employees": "mange"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert answers_of(survey.organisation) == {"plan": "ja"}
+    assert 'id="error-summary"' in html and 'href="#id_employees"' in html
+    assert 'value="mange"' in html
+    assert "<title>Feil: Generelt" in html
+
+
+def test_an_invalid_choice_code_is_rejected_cleanly(respondent_client, survey):
+    response = post_section(respondent_client, GENERAL, {"plan": "<script>x</script>"})
+
+    assert response.status_code == 200
+    assert "<script>x</script>" not in response.content.decode()
+    assert answers_of(survey.organisation) == {}
+
+
+def test_an_oversized_payload_is_rejected(respondent_client, survey):
+    response = respondent_client.post(
+        GENERAL, {"revisions": "{}", "plan_note": "x" * (1024 * 1024 + 10)}
+    )
+
+    assert response.status_code == 400
+    assert answers_of(survey.organisation) == {}
+
+
+def test_free_text_is_escaped_on_every_page(respondent_client, survey):
+    evil = '<img src=x onerror="alert(1)">'
+    post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": evil})
+
+    for url in (GENERAL, REVIEW):
+        html = respondent_client.get(url).content.decode()
+        assert evil not in html
+        assert "&lt;img src=x" in html
+
+
+def test_answering_no_removes_the_conditional_answer(respondent_client, survey):
+    post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": "Planen"})
+
+    post_section(respondent_client, GENERAL, {"plan": "nei", "plan_note": "Planen"})
+
+    assert answers_of(survey.organisation) == {"plan": "nei"}
+
+
+# --- Two colleagues ---------------------------------------------------------------------------
+
+
+def test_a_colleague_sees_and_extends_the_same_answers(respondent_client, colleague_client, survey):
+    post_section(respondent_client, GENERAL, {"plan": "ja"})
+
+    page = colleague_client.get(GENERAL)
+    assert 'value="ja" checked' in page.content.decode()
+    post_section(colleague_client, GENERAL, {"plan": "ja", "employees": "3"}, page)
+
+    assert answers_of(survey.organisation) == {"plan": "ja", "employees": 3}
+
+
+def test_two_editors_of_the_same_question_see_both_values_and_choose(
+    respondent_client, colleague_client, survey
+):
+    mine = respondent_client.get(GENERAL)
+    post_section(colleague_client, GENERAL, {"employees": "9"})
+
+    response = respondent_client.post(
+        GENERAL, {"revisions": revisions_on(mine), "action": "save", "employees": "5"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Ola Kollega" in html
+    assert "Behold mitt svar" in html and "Bruk kollegaens svar" in html
+    assert answers_of(survey.organisation) == {"employees": 9}
+
+    # Saving again without choosing changes nothing; choosing "mine" writes it.
+    again = respondent_client.post(
+        GENERAL, {"revisions": revisions_on(response), "action": "save", "employees": "5"}
+    )
+    assert again.status_code == 409
+    chosen = respondent_client.post(
+        GENERAL,
+        {
+            "revisions": revisions_on(response),
+            "action": "save",
+            "employees": "5",
+            "conflict__employees": "mine",
+            "conflict_revision__employees": "1",
+        },
+    )
+    assert chosen.status_code == 302
+    assert answers_of(survey.organisation) == {"employees": 5}
+
+
+# --- Autosave ---------------------------------------------------------------------------------
+
+
+def test_autosave_answers_json_with_the_new_revisions(respondent_client, survey):
+    page = respondent_client.get(GENERAL)
+
+    response = respondent_client.post(
+        AUTOSAVE,
+        {"revisions": revisions_on(page), "plan": "ja", "employees": "x"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "saved"
+    assert body["message"].startswith("Lagret kl.")
+    assert body["revisions"]["plan"] == 1
+    assert "employees" in body["errors"]
+    assert answers_of(survey.organisation) == {"plan": "ja"}
+
+
+def test_autosave_after_the_session_ended_says_so_in_json(anonymous_client, survey):
+    response = anonymous_client.post(AUTOSAVE, {"plan": "ja"}, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 403
+    assert response.json()["status"] == "session_ended"
+
+
+def test_a_form_posted_after_the_session_ended_shows_what_was_typed(anonymous_client, survey):
+    response = anonymous_client.post(GENERAL, {"plan_note": "Lang tekst jeg ikke vil miste"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Lang tekst jeg ikke vil miste" in html
+    assert "Beskriv planen" in html
+
+
+def test_the_session_can_be_extended(respondent_client):
+    response = respondent_client.post("/svar/ekommune-test/forleng/")
+
+    assert response.status_code == 200
+    assert response.json()["expires_in"] > 0
+
+
+# --- Submit, receipt, reopen ------------------------------------------------------------------
+
+
+def test_submitting_incomplete_answers_lists_each_problem_with_a_link(respondent_client, survey):
+    response = respondent_client.post(REVIEW, {"confirm": "yes"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-summary"' in html
+    assert f'href="{GENERAL}#id_plan_0"' in html
+    assert not AnswerSet.objects.get().is_submitted
+    assert "Må rettes" in respondent_client.get(OVERVIEW).content.decode()
+
+
+def test_submit_needs_the_confirmation(respondent_client, survey):
+    post_section(respondent_client, GENERAL, {"plan": "nei"})
+
+    response = respondent_client.post(REVIEW, {})
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not AnswerSet.objects.get().is_submitted
+
+
+def test_submit_shows_the_receipt_mails_it_and_makes_answers_read_only(
+    respondent_client, colleague, survey, respondent, mailoutbox, django_capture_on_commit_callbacks
+):
+    post_section(respondent_client, GENERAL, {"plan": "nei", "employees": "12"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = respondent_client.post(REVIEW, {"confirm": "yes"})
+        double = respondent_client.post(REVIEW, {"confirm": "yes"})
+
+    assert response.status_code == 302 and response["Location"] == RECEIPT
+    assert double.status_code == 302 and double["Location"] == RECEIPT
+    receipt = respondent_client.get(RECEIPT)
+    html = receipt.content.decode()
+    assert "no-store" in receipt["Cache-Control"]
+    assert "Kvittering for innsendte svar" in html
+    assert "Antall IKT-ansatte" in html and "12" in html and "Nei" in html
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == sorted([respondent.email, colleague.email])
+    refused = post_section(respondent_client, GENERAL, {"plan": "ja"})
+    assert refused.status_code == 409
+    assert answers_of(survey.organisation)["plan"] == "nei"
+
+
+def test_a_contact_can_reopen_submitted_answers(respondent_client, survey):
+    post_section(respondent_client, GENERAL, {"plan": "nei"})
+    respondent_client.post(REVIEW, {"confirm": "yes"})
+
+    response = respondent_client.post("/svar/ekommune-test/gjenapne/")
+
+    assert response.status_code == 302
+    assert not AnswerSet.objects.get().is_submitted
+    assert post_section(respondent_client, GENERAL, {"plan": "ja"}).status_code == 302
+
+
+# --- Colleague invitation and the operator command --------------------------------------------
+
+
+def test_a_contact_invites_a_colleague_who_can_then_answer(
+    respondent_client, survey, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = respondent_client.post(
+            "/svar/ekommune-test/kollega/", {"name": "Nina Ny", "email": "nina@example.invalid"}
+        )
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = next(word for word in mailoutbox[0].body.split() if "/i/" in word)
+    path = link[link.index("/i/") :]
+    newcomer = Client()
+    assert newcomer.get(path).status_code == 302
+    assert "Nina Ny" in newcomer.get(OVERVIEW).content.decode()
+
+
+def test_respondent_link_command_prints_a_working_link(survey, capsys):
+    call_command(
+        "respondent_link",
+        "ekommune-test",
+        survey.organisation.number,
+        "--email",
+        "ny@example.invalid",
+    )
+
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("http") and "/i/" in url
+    client = Client()
+    assert client.get(url[url.index("/i/") :]).status_code == 302
+    assert "ny@example.invalid" in client.get(OVERVIEW).content.decode()
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_the_overview_renders_in_other_languages(respondent_client, language):
+    respondent_client.cookies["ekommune_language"] = language
+
+    response = respondent_client.get(OVERVIEW)
+
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_the_overview_reads_a_constant_number_of_queries(
+    respondent_client, survey, django_assert_max_num_queries
+):
+    for n in range(10):
+        builders.make_question(section=survey.comments, key=f"extra_{n}", position=10 + n)
+    post_section(respondent_client, GENERAL, {"plan": "ja"})
+
+    with django_assert_max_num_queries(14):
+        assert respondent_client.get(OVERVIEW).status_code == 200
+
+
+def test_revisions_field_is_json(respondent_client):
+    assert json.loads(revisions_on(respondent_client.get(GENERAL))) == {
+        "employees": 0,
+        "plan": 0,
+        "plan_note": 0,
+    }
+
+
+def test_login_helper_gives_a_separate_session_per_client(survey, respondent, colleague):
+    one = login_respondent(Client(), respondent, survey.wave)
+    two = login_respondent(Client(), colleague, survey.wave)
+    assert one.cookies["sessionid"].value != two.cookies["sessionid"].value

@@ -1,0 +1,152 @@
+"""Races between colleagues, proven with real threads and connections where locks are real."""
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections, transaction
+
+from surveys import services
+from surveys.models import Answer, AnswerChange, AnswerSet
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks are only real on PostgreSQL (run with DATABASE_URL=postgres://...)",
+    ),
+]
+
+
+def run_together(*functions: Callable[[], object]) -> list[object]:
+    """Run each function in its own thread (own DB connection), released at the same moment."""
+    barrier = threading.Barrier(len(functions))
+    results: list[object] = [None] * len(functions)
+
+    def worker(index: int, function: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as error:  # noqa: BLE001 - the test inspects what happened
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_colleagues_opening_at_once_get_one_answer_set(survey):
+    def open_while_the_other_is_inserting():
+        with transaction.atomic():
+            answer_set = services.response_get_or_create(
+                wave=survey.wave, organisation=survey.organisation
+            )
+            # Hold the uncommitted insert so the other thread's insert must wait on the
+            # unique index and then lose.
+            time.sleep(0.3)
+        return answer_set.pk
+
+    def open_now():
+        return services.response_get_or_create(
+            wave=survey.wave, organisation=survey.organisation
+        ).pk
+
+    results = run_together(open_while_the_other_is_inserting, open_now, open_now)
+
+    assert all(isinstance(pk, int) for pk in results), results
+    assert len(set(results)) == 1
+    assert AnswerSet.objects.count() == 1
+
+
+def test_a_double_submit_submits_once(survey, respondent):
+    answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+    services.response_save_section(
+        answer_set=answer_set,
+        section=survey.general,
+        answers={"plan": ("nei", "")},
+        revisions={},
+        contact=respondent,
+    )
+
+    def submit():
+        return services.response_submit(answer_set=answer_set, contact=respondent)
+
+    results = run_together(submit, submit, submit)
+
+    assert [r.newly_submitted for r in results].count(True) == 1, results
+    assert AnswerChange.objects.filter(action=AnswerChange.Action.SUBMITTED).count() == 1
+
+
+def test_two_editors_saving_the_same_question_at_once_never_overwrite_silently(
+    survey, respondent, colleague
+):
+    answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+
+    def save(value, contact):
+        return lambda: services.response_save_section(
+            answer_set=answer_set,
+            section=survey.general,
+            answers={"employees": (value, "")},
+            revisions={"employees": 0},
+            contact=contact,
+        )
+
+    first, second = run_together(save(5, respondent), save(9, colleague))
+
+    outcomes = sorted([bool(first.conflicts), bool(second.conflicts)])
+    assert outcomes == [False, True], (first, second)
+    winner = first if not first.conflicts else second
+    loser = second if winner is first else first
+    stored = Answer.objects.get(question=survey.employees).value
+    assert loser.conflicts[0].theirs == (stored, "")
+    assert loser.conflicts[0].mine != (stored, "")
+    assert winner.saved == ["employees"]
+
+
+def test_a_save_racing_a_submit_lands_before_the_snapshot_or_is_refused(survey, respondent):
+    for attempt in range(5):
+        AnswerSet.objects.all().delete()
+        answer_set = services.response_get_or_create(
+            wave=survey.wave, organisation=survey.organisation
+        )
+        services.response_save_section(
+            answer_set=answer_set,
+            section=survey.general,
+            answers={"plan": ("nei", "")},
+            revisions={},
+        )
+
+        def submit():
+            return services.response_submit(answer_set=answer_set, contact=respondent)
+
+        def save():
+            return services.response_save_section(
+                answer_set=answer_set,
+                section=survey.general,
+                answers={"employees": (attempt + 1, "")},
+                revisions={"employees": 0},
+            )
+
+        submitted, saved = run_together(submit, save)
+
+        assert submitted.newly_submitted
+        snapshot = AnswerChange.objects.get(
+            answer_set=answer_set, action=AnswerChange.Action.SUBMITTED
+        ).value
+        stored = {
+            a.question.key: [a.value, a.other_text]
+            for a in Answer.objects.filter(answer_set=answer_set).select_related("question")
+        }
+        # Whatever the order, what is stored is exactly what was submitted.
+        assert stored == snapshot
+        if isinstance(saved, services.ServiceError):
+            assert saved.code == "submitted"
+            assert "employees" not in snapshot
+        else:
+            assert snapshot["employees"] == [attempt + 1, ""]

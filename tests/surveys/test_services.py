@@ -1,0 +1,283 @@
+"""Respondent writes: links, the shared answer set, saving with conflicts, submit and reopen."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from surveys import services
+from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet
+from tests import builders
+
+
+def save(answer_set, section, answers, *, revisions=None, contact=None, hidden=(), now=None):
+    questions = list(section.questions.all())
+    if revisions is None:
+        revisions = services.answer_revisions(answer_set=answer_set, questions=questions)
+    return services.response_save_section(
+        answer_set=answer_set,
+        section=section,
+        answers={key: (value, "") for key, value in answers.items()},
+        revisions=revisions,
+        hidden=hidden,
+        contact=contact,
+        now=now,
+    )
+
+
+@pytest.fixture
+def answer_set(survey):
+    return services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+
+
+def test_a_link_token_is_stored_only_as_its_hash(survey, respondent):
+    raw = services.invitation_link_issue(contact=respondent, wave=survey.wave)
+
+    token = AccessToken.objects.get(contact=respondent)
+    assert len(raw) >= 43  # 32 random bytes, URL-safe base64
+    assert raw not in token.token_hash
+    assert token.token_hash == services.token_hash(raw)
+    assert not AccessToken.objects.filter(token_hash=raw).exists()
+
+
+def test_a_revoked_link_no_longer_opens(survey, respondent):
+    raw = services.invitation_link_issue(contact=respondent, wave=survey.wave)
+    assert services.invitation_link_revoke(contact=respondent, wave=survey.wave) == 1
+
+    with pytest.raises(services.ServiceError) as error:
+        services.access_token_use(raw_token=raw)
+    assert error.value.code == "invalid"
+
+
+def test_a_link_does_not_open_a_closed_wave(survey, respondent):
+    raw = services.invitation_link_issue(contact=respondent, wave=survey.wave)
+
+    with pytest.raises(services.ServiceError) as error:
+        services.access_token_use(raw_token=raw, now=survey.wave.closes_at + timedelta(minutes=1))
+    assert error.value.code == "closed"
+
+
+def test_a_link_cannot_be_issued_for_an_organisation_outside_the_wave(survey):
+    other_edition = builders.make_organisation(edition=builders.make_edition(year=2024))
+    contact = builders.make_contact(organisation=other_edition)
+
+    with pytest.raises(services.ServiceError):
+        services.invitation_link_issue(contact=contact, wave=survey.wave)
+
+
+def test_colleagues_share_one_answer_set(survey):
+    first = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+    second = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+
+    assert first.pk == second.pk
+    assert AnswerSet.objects.count() == 1
+
+
+def test_saving_records_who_changed_what_and_keeps_history(survey, answer_set, respondent):
+    save(answer_set, survey.general, {"plan": "nei", "employees": 4}, contact=respondent)
+    save(answer_set, survey.general, {"plan": "ja"}, contact=respondent)
+
+    plan = Answer.objects.get(answer_set=answer_set, question=survey.plan)
+    assert plan.value == "ja"
+    assert plan.changed_by == respondent
+    assert plan.revision == 2
+    history = list(
+        AnswerChange.objects.filter(question=survey.plan).values_list("previous_value", "value")
+    )
+    assert history == [(None, "nei"), ("nei", "ja")]
+
+
+def test_a_save_writes_only_what_this_person_changed(survey, answer_set, respondent, colleague):
+    save(answer_set, survey.general, {"plan": "nei", "employees": 4}, contact=respondent)
+    loaded = services.answer_revisions(
+        answer_set=answer_set, questions=[survey.plan, survey.employees]
+    )
+    # The colleague changes "employees" after the respondent loaded the page...
+    save(answer_set, survey.general, {"employees": 9}, contact=colleague)
+
+    # ...and the respondent, who only changed "plan", saves the whole page as loaded.
+    result = save(
+        answer_set,
+        survey.general,
+        {"plan": "ja", "employees": 4},
+        revisions=loaded,
+        contact=respondent,
+    )
+
+    assert result.conflicts == []
+    values = dict(answer_set.answers.values_list("question__key", "value"))
+    assert values == {"plan": "ja", "employees": 9}
+
+
+def test_two_editors_of_the_same_question_get_a_conflict_not_an_overwrite(
+    survey, answer_set, respondent, colleague
+):
+    save(answer_set, survey.general, {"employees": 4}, contact=respondent)
+    loaded = services.answer_revisions(answer_set=answer_set, questions=[survey.employees])
+    save(answer_set, survey.general, {"employees": 9}, contact=colleague)
+
+    result = save(
+        answer_set, survey.general, {"employees": 5}, revisions=loaded, contact=respondent
+    )
+
+    assert [c.question.key for c in result.conflicts] == ["employees"]
+    conflict = result.conflicts[0]
+    assert conflict.mine == (5, "")
+    assert conflict.theirs == (9, "")
+    assert conflict.changed_by == colleague.name
+    assert Answer.objects.get(question=survey.employees).value == 9
+
+    # Choosing "keep mine" saves against the revision the person has now seen.
+    again = save(
+        answer_set,
+        survey.general,
+        {"employees": 5},
+        revisions={"employees": conflict.theirs_revision},
+        contact=respondent,
+    )
+    assert again.conflicts == []
+    assert Answer.objects.get(question=survey.employees).value == 5
+
+
+def test_a_question_cleared_by_a_colleague_is_a_conflict_too(survey, answer_set, respondent):
+    save(answer_set, survey.general, {"employees": 4})
+    loaded = services.answer_revisions(answer_set=answer_set, questions=[survey.employees])
+    save(answer_set, survey.general, {"employees": None})
+
+    result = save(answer_set, survey.general, {"employees": 7}, revisions=loaded)
+
+    assert result.conflicts and result.conflicts[0].theirs == (None, "")
+    assert not Answer.objects.filter(question=survey.employees).exists()
+
+
+def test_a_hidden_conditional_answer_is_not_kept(survey, answer_set):
+    save(answer_set, survey.general, {"plan": "ja"})
+    save(answer_set, survey.general, {"plan_note": "Vi har en plan"})
+
+    save(answer_set, survey.general, {"plan": "nei"}, hidden=["plan_note"])
+
+    assert not Answer.objects.filter(question=survey.plan_note).exists()
+    cleared = AnswerChange.objects.get(
+        question=survey.plan_note, action=AnswerChange.Action.CLEARED
+    )
+    assert cleared.previous_value == "Vi har en plan"
+
+
+def test_answers_to_another_section_or_wave_are_ignored(survey, answer_set):
+    other_wave_question = builders.make_question(key="annen")
+
+    save(answer_set, survey.general, {"comment": "fra feil del", "annen": "ja", "plan": "ja"})
+
+    assert list(answer_set.answers.values_list("question__key", flat=True)) == ["plan"]
+    assert not Answer.objects.filter(question=other_wave_question).exists()
+
+
+def test_a_save_after_closing_time_is_refused(survey, answer_set):
+    with pytest.raises(services.ServiceError) as error:
+        save(answer_set, survey.general, {"plan": "ja"}, now=survey.wave.closes_at)
+    assert error.value.code == "closed"
+    assert not Answer.objects.exists()
+
+
+def test_submit_needs_every_required_applicable_question(survey, answer_set):
+    with pytest.raises(services.ServiceError) as error:
+        services.response_submit(answer_set=answer_set)
+    assert error.value.code == "incomplete"
+    answer_set.refresh_from_db()
+    assert not answer_set.is_submitted
+
+
+def test_a_repeated_submit_submits_once_and_mails_once(
+    survey, answer_set, respondent, mailoutbox, django_capture_on_commit_callbacks
+):
+    save(answer_set, survey.general, {"plan": "nei"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.response_submit(answer_set=answer_set, contact=respondent)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.response_submit(answer_set=answer_set, contact=respondent)
+
+    assert first.newly_submitted and not second.newly_submitted
+    assert AnswerChange.objects.filter(action=AnswerChange.Action.SUBMITTED).count() == 1
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [respondent.email]
+    assert "Har kommunen en plan?" in mailoutbox[0].body and "Nei" in mailoutbox[0].body
+
+
+def test_after_submit_answers_cannot_be_saved(survey, answer_set):
+    save(answer_set, survey.general, {"plan": "nei"})
+    services.response_submit(answer_set=answer_set)
+
+    with pytest.raises(services.ServiceError) as error:
+        save(answer_set, survey.general, {"plan": "ja"})
+    assert error.value.code == "submitted"
+
+
+def test_a_contact_can_reopen_while_open_and_it_is_logged(survey, answer_set, respondent):
+    save(answer_set, survey.general, {"plan": "nei"})
+    services.response_submit(answer_set=answer_set)
+
+    services.response_reopen(answer_set=answer_set, contact=respondent)
+
+    answer_set.refresh_from_db()
+    assert answer_set.status == AnswerSet.Status.IN_PROGRESS
+    log = AnswerChange.objects.get(action=AnswerChange.Action.REOPENED)
+    assert log.changed_by == respondent
+
+
+def test_a_contact_cannot_reopen_after_closing_but_an_administrator_can(
+    survey, answer_set, respondent, staff_user
+):
+    save(answer_set, survey.general, {"plan": "nei"})
+    services.response_submit(answer_set=answer_set)
+    after = survey.wave.closes_at + timedelta(hours=1)
+
+    with pytest.raises(services.ServiceError):
+        services.response_reopen(answer_set=answer_set, contact=respondent, now=after)
+    services.response_reopen(answer_set=answer_set, user=staff_user, now=after)
+
+    answer_set.refresh_from_db()
+    assert not answer_set.is_submitted
+    assert AnswerChange.objects.get(action="reopened").changed_by_user == staff_user
+
+
+def test_a_contact_of_another_organisation_cannot_reopen(survey, answer_set, other_respondent):
+    save(answer_set, survey.general, {"plan": "nei"})
+    services.response_submit(answer_set=answer_set)
+
+    with pytest.raises(services.ServiceError):
+        services.response_reopen(answer_set=answer_set, contact=other_respondent)
+
+
+def test_inviting_a_colleague_adds_a_contact_and_mails_a_working_link(
+    survey, respondent, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague = services.colleague_invite(
+            inviter=respondent,
+            wave=survey.wave,
+            email=" Ny.Kollega@Example.invalid ",
+            name="Ny\r\nBcc: evil@example.invalid",
+        )
+
+    assert colleague.organisation == survey.organisation
+    assert colleague.email == "ny.kollega@example.invalid"
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["ny.kollega@example.invalid"]
+    assert "\n" not in mail.subject
+    link = next(word for word in mail.body.split() if "/i/" in word)
+    raw = link.rsplit("/i/", 1)[1].strip("/")
+    assert services.access_token_use(raw_token=raw).contact == colleague
+
+
+def test_inviting_needs_a_valid_address(survey, respondent):
+    with pytest.raises(services.ServiceError) as error:
+        services.colleague_invite(inviter=respondent, wave=survey.wave, email="ikke-en-adresse")
+    assert error.value.code == "invalid_email"
+
+
+def test_timestamps_are_those_passed_in(survey, answer_set):
+    when = timezone.now() - timedelta(hours=1)
+    save(answer_set, survey.general, {"plan": "ja"}, now=when)
+    assert Answer.objects.get(question=survey.plan).changed_at == when
