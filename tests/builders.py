@@ -14,7 +14,7 @@ from municipalities.models import (
     OrganisationKind,
     RegisterEdition,
 )
-from surveys.models import Choice, MatrixRow, Question, Section, Wave
+from surveys.models import Answer, AnswerSet, Choice, MatrixRow, Question, Section, Wave
 
 _seq = itertools.count(1)
 
@@ -138,6 +138,31 @@ def make_question(**overrides: Any) -> Question:
     return question
 
 
+# --- answers (added with the definitions work, issue 4) ------------------------------------
+
+
+def make_answer_set(**overrides: Any) -> AnswerSet:
+    wave = overrides.pop("wave", None) or make_wave()
+    organisation = overrides.pop("organisation", None) or make_organisation(edition=wave.edition)
+    values = {"wave": wave, "organisation": organisation}
+    values.update(overrides)
+    return AnswerSet.objects.create(**values)
+
+
+def make_answer(**overrides: Any) -> Answer:
+    """An answer; `value` shapes are documented on the Answer model."""
+    question = overrides.pop("question", None) or make_question()
+    answer_set = overrides.pop("answer_set", None) or make_answer_set(wave=question.wave)
+    values = {
+        "answer_set": answer_set,
+        "question": question,
+        "value": "ja",
+        "changed_at": timezone.now(),
+    }
+    values.update(overrides)
+    return Answer.objects.create(**values)
+
+
 # --- respondent (issue 5) ---
 
 
@@ -152,7 +177,7 @@ def make_access_link(**overrides: Any) -> str:
     return invitation_link_issue(contact=contact, wave=wave, **overrides)
 
 
-def make_answer(**overrides: Any):
+def make_answer(**overrides: Any):  # noqa: F811 - merge of issues 4 and 5; lead to reconcile
     """A stored answer, written through `response_save_section` so history and revision exist."""
     from surveys.services import answer_revisions, response_get_or_create, response_save_section
 
