@@ -24,17 +24,6 @@ from .dashboard_fixtures import (  # noqa: F401
 )
 
 
-@pytest.fixture(autouse=True)
-def _respondent_links(monkeypatch):
-    # TEMPORARY until the respondent branch (invitation_link_issue) is merged.
-    try:
-        import surveys.services  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(
-            mailing, "personal_link", lambda m: f"http://testserver/i/token-{m.pk}/"
-        )
-
-
 def url(name, wave):
     return reverse(f"surveys:{name}", args=[wave.slug])
 

@@ -5,20 +5,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from surveys import mailing
 from surveys.models import MailKind, OutboundMessage
 from tests import builders
-
-
-@pytest.fixture(autouse=True)
-def _respondent_links(monkeypatch):
-    # TEMPORARY until the respondent branch (invitation_link_issue) is merged.
-    try:
-        import surveys.services  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(
-            mailing, "personal_link", lambda m: f"http://testserver/i/token-{m.pk}/"
-        )
 
 
 @pytest.fixture

@@ -46,17 +46,6 @@ def organisations(wave):
     return organisations
 
 
-@pytest.fixture(autouse=True)
-def _respondent_links(monkeypatch):
-    # TEMPORARY until the respondent branch (invitation_link_issue) is merged.
-    try:
-        import surveys.services  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(
-            mailing, "personal_link", lambda m: f"http://testserver/i/token-{m.pk}/"
-        )
-
-
 def send_all(now=NOW):
     """What the worker does: send every queued row (tasks are tested with a real worker)."""
     results = []
