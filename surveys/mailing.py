@@ -357,7 +357,9 @@ def message_context(message: OutboundMessage, *, link: str) -> dict[str, object]
         "support_email": settings.SUPPORT_EMAIL,
     }
     if message.kind == MailKind.REMINDER:
-        answered = rates.sections_answered_by_organisation(wave).get(message.organisation_id, 0)
+        answered = rates.sections_answered_by_organisation(
+            wave, organisation_ids=[message.organisation_id]
+        ).get(message.organisation_id, 0)
         total = rates.applicable_section_counts(wave).get(message.organisation.kind, 0)
         context.update({"sections_answered": answered, "sections_total": total})
     return context

@@ -332,12 +332,15 @@ def applicable_section_counts(wave: Wave) -> dict[str, int]:
     }
 
 
-def sections_answered_by_organisation(wave: Wave) -> dict[int, int]:
+def sections_answered_by_organisation(
+    wave: Wave, *, organisation_ids: list[int] | None = None
+) -> dict[int, int]:
     """Per organisation, the number of sections with at least one answer (one query)."""
-    rows = (
-        Answer.objects.filter(answer_set__wave=wave)
-        .values("answer_set__organisation_id")
-        .annotate(n=Count("question__section_id", distinct=True))
+    answers = Answer.objects.filter(answer_set__wave=wave)
+    if organisation_ids is not None:
+        answers = answers.filter(answer_set__organisation_id__in=organisation_ids)
+    rows = answers.values("answer_set__organisation_id").annotate(
+        n=Count("question__section_id", distinct=True)
     )
     return {row["answer_set__organisation_id"]: row["n"] for row in rows}
 
@@ -388,7 +391,7 @@ def not_submitted_status(
     organisations = list(organisations)
     ids = [organisation.pk for organisation in organisations]
     section_totals = applicable_section_counts(wave)
-    answered = sections_answered_by_organisation(wave)
+    answered = sections_answered_by_organisation(wave, organisation_ids=ids)
     failed: dict[int, str] = {}
     for contact_id, reason in (
         OutboundMessage.objects.filter(

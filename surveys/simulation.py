@@ -24,13 +24,14 @@ from surveys.form_engine import (
     ROW_SEPARATOR,
     Questionnaire,
     SectionForm,
+    answers_by_key,
     build_section_form,
     format_number,
     number_bounds,
     number_decimals,
     rating_scale,
 )
-from surveys.models import AnswerSet, Question, Wave
+from surveys.models import AnswerSet, Question, Section, Wave
 
 TEXTS = [
     "Vi jobber med dette i regionalt samarbeid.",
@@ -134,8 +135,9 @@ class Simulator:
         """Answer `sections` sections (all unfinished ones when None), saving each one."""
         answer_set = services.response_get_or_create(wave=self.wave, organisation=organisation)
         done = 0
-        # Conditions may show later sections once earlier ones are answered: re-read progress.
-        for _ in range(len(self.questionnaire.sections) + 1):
+        # One pass fills every unfinished section in order; conditions may show more sections
+        # once earlier ones are answered, so a second pass picks those up.
+        for _pass in range(3):
             progress = self._progress(organisation, answer_set)
             todo = [
                 entry
@@ -144,39 +146,61 @@ class Simulator:
             ]
             if not todo or (sections is not None and done >= sections):
                 break
-            entry = todo[0]
-            unbound = build_section_form(
-                section=entry.section,
-                organisation_kind=organisation.kind,
-                answers=progress.answers,
-                mode=DRAFT,
-                questionnaire=self.questionnaire,
-            )
-            form = build_section_form(
-                section=entry.section,
-                organisation_kind=organisation.kind,
-                answers=progress.answers,
-                data=random_section_data(unbound, self.rng),
-                mode=DRAFT,
-                questionnaire=self.questionnaire,
-            )
-            form.is_valid()
-            answers = {key: (a.value, a.other_text) for key, a in form.valid_answers.items()}
-            revisions = services.answer_revisions(
-                answer_set=answer_set, questions=[item.question for item in entry.items]
-            )
-            services.response_save_section(
-                answer_set=answer_set,
-                section=entry.section,
-                answers=answers,
-                revisions=revisions,
-                hidden=form.hidden_keys,
-                contact=contact,
-                now=at,
-            )
-            self.report.sections_saved += 1
-            done += 1
+            answers = progress.answers
+            for entry in todo:
+                if sections is not None and done >= sections:
+                    break
+                if self._fill_section(
+                    organisation=organisation,
+                    answer_set=answer_set,
+                    section=entry.section,
+                    answers=answers,
+                    contact=contact,
+                    at=at,
+                ):
+                    done += 1
+                    answers = answers_by_key(answer_set)
         return answer_set
+
+    def _fill_section(
+        self,
+        *,
+        organisation: Organisation,
+        answer_set: AnswerSet,
+        section: Section,
+        answers: dict,
+        contact: Contact | None,
+        at: datetime,
+    ) -> bool:
+        unbound = build_section_form(
+            section=section,
+            organisation_kind=organisation.kind,
+            answers=answers,
+            mode=DRAFT,
+            questionnaire=self.questionnaire,
+        )
+        if not unbound.questions:
+            return False
+        form = build_section_form(
+            section=section,
+            organisation_kind=organisation.kind,
+            answers=answers,
+            data=random_section_data(unbound, self.rng),
+            mode=DRAFT,
+            questionnaire=self.questionnaire,
+        )
+        form.is_valid()
+        services.response_save_section(
+            answer_set=answer_set,
+            section=section,
+            answers={key: (a.value, a.other_text) for key, a in form.valid_answers.items()},
+            revisions=services.answer_revisions(answer_set=answer_set, questions=form.questions),
+            hidden=form.hidden_keys,
+            contact=contact,
+            now=at,
+        )
+        self.report.sections_saved += 1
+        return True
 
     def submit(self, *, organisation: Organisation, contact: Contact | None, at: datetime) -> bool:
         for _attempt in range(3):
