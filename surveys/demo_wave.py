@@ -82,7 +82,10 @@ def load_demo_wave_in_progress(stdout: TextIO) -> None:
             wave = wave_set_status(
                 wave=wave,
                 status=Wave.Status.OPEN,
-                closes_at=(now + timedelta(days=12)).replace(hour=23, minute=59, second=0),
+                # 23:59 Oslo time, twelve days ahead.
+                closes_at=timezone.localtime(now + timedelta(days=12), rates.OSLO).replace(
+                    hour=23, minute=59, second=0, microsecond=0
+                ),
                 now=now,
             )
         contacts = _ensure_contacts(wave, rng)
