@@ -17,7 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# Tests get their own var/ (database file, broker, cache, mail) so that a running `make run`
+# and its worker never see test traffic. pytest sets PYTEST_VERSION while it runs.
+_default_var = BASE_DIR / "var" / ("test" if "PYTEST_VERSION" in os.environ else "")
+VAR_DIR = Path(os.environ.get("VAR_DIR") or _default_var)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 

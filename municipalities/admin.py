@@ -69,7 +69,7 @@ class ContactCountyFilter(CountyFilter):
 @admin.register(RegisterEdition)
 class RegisterEditionAdmin(admin.ModelAdmin):
     list_display = ["year", "name", "population_date", "county_count", "organisation_count"]
-    search_fields = ["name", "=year"]
+    search_fields = ["name", "year__exact"]
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -120,7 +120,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["edition", CountyFilter, "kind", SizeClassFilter]
     list_select_related = ["edition", "county"]
-    search_fields = ["=number", "name", "name_alt"]
+    # "edition__year__exact" lets "2011 halden" pick one year's Halden (e.g. in autocomplete).
+    search_fields = ["=number", "name", "name_alt", "edition__year__exact"]
     ordering = ["-edition__year", "kind", "number"]
     autocomplete_fields = ["county"]
     readonly_fields = ["size_class_label", "created_at", "updated_at"]

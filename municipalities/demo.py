@@ -11,7 +11,7 @@ from .services import ContactEntry, contacts_upsert, register_import
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE = (
     "Kilde: Statistisk sentralbyrå (SSB), NLOD 2.0 / CC BY 4.0. "
-    "See municipalities/data/README.md for the sources and known gaps."
+    "Se municipalities/data/README.md for kilder og kjente mangler."
 )
 BUNDLED_YEARS = (2011, 2024)
 # Kommuner and fylkeskommuner of 2011 that get demo contact persons.

@@ -1,8 +1,8 @@
-"""Reading register and contact files: encodings, file formats and line-numbered problems.
+"""Parsing register and contact files into checked rows, with line-numbered problems.
 
 Parsing only, no database access: `services.py` writes what these functions return. Every
-problem found is collected as an `ImportIssue` naming the file and the line, so that an operator
-sees all of them at once (up to `MAX_ISSUES`) instead of fixing one line per run.
+problem found is collected (`tabular.Issues`) naming the file and the line, so that an operator
+sees all of them at once (up to `tabular.MAX_ISSUES`) instead of fixing one line per run.
 
 Two register formats are read, told apart by their header row:
 
@@ -13,13 +13,10 @@ Two register formats are read, told apart by their header row:
   separate population file (`--population`), and a kommune without one is an error.
 """
 
-import codecs
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +24,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-MAX_ISSUES = 50
+from .tabular import (
+    FORMAT_CSV,
+    FORMAT_KLASS,
+    Issues,
+    Table,
+    read_table,
+    require_column,
+)
 
 KOMMUNE_NUMBER = re.compile(r"\d{4}")
 COUNTY_NUMBER = re.compile(r"\d{2}")
@@ -36,9 +40,6 @@ KLASS_UNKNOWN_CODES = {"99", "9999"}
 # Oslo is both kommune and fylke and has no separate fylkeskommune. KLASS has no column saying
 # so, hence this one rule; the bundled CSV files state it in `has_county_municipality`.
 COUNTIES_WITHOUT_COUNTY_MUNICIPALITY = {"03"}
-
-FORMAT_CSV = "csv"
-FORMAT_KLASS = "klass"
 
 # Accepted header names (after normalising: lower case, spaces and hyphens to "_").
 NUMBER_COLUMNS = ("kommunenummer", "fylkesnummer", "number", "nummer", "code", "kode", "region")
@@ -58,248 +59,43 @@ CONTACT_NAME_COLUMNS = ("name", "navn")
 CONTACT_EMAIL_COLUMNS = ("email", "e_mail", "epost", "e_post", "e_postadresse")
 CONTACT_ROLE_COLUMNS = ("role", "rolle", "title", "tittel", "rolle/tittel", "rolle_tittel")
 
+# Norway has about 5.5 million inhabitants; a larger figure is a typo (and would overflow).
+MAX_POPULATION = 10_000_000
+# Longest values the columns hold (see models.py).
+MAX_NAME = 100
+MAX_POPULATION_STATUS = 40
+MAX_SOURCE = 200
+MAX_CONTACT_TEXT = 200
+MAX_EMAIL = 254
+
 TRUE_VALUES = {"true", "1", "ja", "yes", "j", "y"}
 FALSE_VALUES = {"false", "0", "nei", "no", "n"}
-
-
-# --- Problems ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.file}: {self.message}"
-        return _("%(file)s, linje %(line)s: %(message)s") % {
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-        }
-
-
-class ImportFailed(Exception):
-    """The file(s) could not be imported; nothing was written. Carries every problem found."""
-
-    def __init__(self, issues: list[ImportIssue], total: int | None = None) -> None:
-        self.issues = issues
-        self.total = total if total is not None else len(issues)
-        super().__init__(self.summary())
-
-    def summary(self) -> str:
-        lines = [
-            _("Importen ble avbrutt, og ingenting er endret. %(count)s feil:")
-            % {"count": self.total}
-        ]
-        lines += [f"  - {issue}" for issue in self.issues]
-        if self.total > len(self.issues):
-            lines.append(
-                _("  … og %(count)s feil til (bare de første %(shown)s vises).")
-                % {"count": self.total - len(self.issues), "shown": len(self.issues)}
-            )
-        return "\n".join(lines)
-
-
-@dataclass
-class Issues:
-    """Collects problems up to a cap, and counts them all."""
-
-    cap: int = MAX_ISSUES
-    items: list[ImportIssue] = field(default_factory=list)
-    total: int = 0
-
-    def add(self, file: str, line: int | None, message: str) -> None:
-        self.total += 1
-        if len(self.items) < self.cap:
-            self.items.append(ImportIssue(file, line, message))
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ImportFailed(self.items, self.total)
-
-
-# --- Text and tables ---------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """A delimited file read into rows of {normalised column: value}, with their line numbers."""
-
-    file: str
-    format: str
-    columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-    encoding: str
-
-    def column(self, candidates: Iterable[str]) -> str | None:
-        return next((name for name in candidates if name in self.columns), None)
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw[:offset].count(b"\n") + 1
-
-
-def _first_non_ascii_line(raw: bytes) -> int:
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.isascii():
-            return number
-    return 1
-
-
-def decode_text(raw: bytes, *, file: str, encoding: str | None, issues: Issues) -> tuple[str, str]:
-    """Decode a file's bytes, detecting UTF-8 (with or without BOM) or windows-1252.
-
-    Returns (text, encoding used), or ("", "") after recording a problem. A file read in the
-    wrong encoding is refused with a message rather than imported as mojibake ("TromsÃ¸").
-    """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
-        issues.add(
-            file,
-            None,
-            _(
-                "feil tegnkoding: filen ser ut til å være UTF-16 eller binær. "
-                "Lagre den som UTF-8 (eller ISO-8859-1) med semikolon eller komma som skilletegn."
-            ),
-        )
-        return "", ""
-    has_bom = raw.startswith(codecs.BOM_UTF8)
-    if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            issues.add(file, None, _("ukjent tegnkoding «%(encoding)s»") % {"encoding": encoding})
-            return "", ""
-    else:
-        codec = ""
-    if codec and codec != "utf-8":
-        if has_bom or (not raw.isascii() and _is_utf8(raw)):
-            issues.add(
-                file,
-                _first_non_ascii_line(raw),
-                _(
-                    "feil tegnkoding: filen er UTF-8, ikke %(encoding)s, og æ, ø og å ville "
-                    "blitt feil. Kjør uten --encoding, eller med --encoding utf-8."
-                )
-                % {"encoding": encoding},
-            )
-            return "", ""
-        try:
-            return raw.decode(codec), codec
-        except UnicodeDecodeError as exc:
-            issues.add(
-                file,
-                _line_of(raw, exc.start),
-                _("feil tegnkoding: filen kan ikke leses som %(encoding)s (byte 0x%(byte)02X)")
-                % {"encoding": encoding, "byte": raw[exc.start]},
-            )
-            return "", ""
-    body = raw[len(codecs.BOM_UTF8) :] if has_bom else raw
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if codec == "utf-8" or has_bom:
-            issues.add(
-                file,
-                _line_of(body, exc.start),
-                _(
-                    "feil tegnkoding: filen er ikke gyldig UTF-8 (byte 0x%(byte)02X). "
-                    "KLASS-filer fra SSB er ofte ISO-8859-1: prøv --encoding iso-8859-1."
-                )
-                % {"byte": body[exc.start]},
-            )
-            return "", ""
-    # Not UTF-8: SSB's KLASS exports are ISO-8859-1, which windows-1252 extends.
-    try:
-        return raw.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as exc:
-        issues.add(
-            file,
-            _line_of(raw, exc.start),
-            _(
-                "feil tegnkoding: filen er verken UTF-8 eller ISO-8859-1/windows-1252 "
-                "(byte 0x%(byte)02X). Oppgi tegnkodingen med --encoding."
-            )
-            % {"byte": raw[exc.start]},
-        )
-        return "", ""
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def normalise_column(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().strip('"').strip().lower())
-
-
-def read_table(path: Path, *, encoding: str | None, issues: Issues) -> Table | None:
-    """Read a delimited file with a header row; None (and a recorded problem) if unreadable."""
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        issues.add(file, None, _("kan ikke lese filen: %(error)s") % {"error": exc.strerror})
-        return None
-    text, used = decode_text(raw, file=file, encoding=encoding, issues=issues)
-    if not used:
-        return None
-    header_line = text.split("\n", 1)[0]
-    if not header_line.strip():
-        issues.add(file, 1, _("filen er tom eller mangler overskriftslinjen"))
-        return None
-    delimiter = max(";,\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [normalise_column(name) for name in next(reader)]
-    file_format = (
-        FORMAT_KLASS
-        if {"code", "name"} <= set(columns) and ("parentcode" in columns or "level" in columns)
-        else FORMAT_CSV
-    )
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
-            issues.add(
-                file,
-                line,
-                _("linjen har %(found)s felt, men overskriften har %(expected)s")
-                % {"found": len(values), "expected": len(columns)},
-            )
-            continue
-        row = {name: value.strip() for name, value in zip(columns, values, strict=False)}
-        rows.append((line, row))
-    return Table(file=file, format=file_format, columns=columns, rows=rows, encoding=used)
-
-
-def _require_column(table: Table, candidates: Iterable[str], issues: Issues) -> str | None:
-    candidates = tuple(candidates)
-    found = table.column(candidates)
-    if found is None:
-        issues.add(
-            table.file,
-            1,
-            _("mangler kolonnen %(name)s (fant: %(found)s)")
-            % {"name": " / ".join(candidates), "found": ", ".join(table.columns)},
-        )
-    return found
 
 
 def _parse_population(value: str) -> int | None:
     # Accept "29 220" and "29 220" (SSB's thousands separators) as well as "29220".
     digits = re.sub(r"[\s\u00a0\u202f]", "", value)
-    return int(digits) if digits.isdigit() else None
+    if not re.fullmatch(r"[0-9]+", digits):
+        return None
+    population = int(digits)
+    return population if population <= MAX_POPULATION else None
+
+
+def _check_lengths(
+    table: Table, line: int, values: list[tuple[str, str, int]], issues: Issues
+) -> bool:
+    """Record every (label, value, max length) that is too long; True if all fit."""
+    ok = True
+    for label, value, max_length in values:
+        if len(value) > max_length:
+            issues.add(
+                table.file,
+                line,
+                _("%(label)s er for langt: %(length)s tegn, høyst %(max)s")
+                % {"label": label, "length": len(value), "max": max_length},
+            )
+            ok = False
+    return ok
 
 
 def _parse_date(value: str) -> date | None:
@@ -322,7 +118,8 @@ def _population_fields(
             issues.add(
                 table.file,
                 line,
-                _("ugyldig folketall «%(value)s»: skal være et heltall") % {"value": row[column]},
+                _("ugyldig folketall «%(value)s»: skal være et heltall fra 0 til %(max)s")
+                % {"value": row[column], "max": MAX_POPULATION},
             )
             ok = False
     population_date = None
@@ -414,10 +211,10 @@ def _check_duplicate(
 
 def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
     """The counties (fylker) of a bundled-CSV or KLASS file."""
-    number_column = _require_column(
+    number_column = require_column(
         table, ("code",) if table.format == FORMAT_KLASS else ("fylkesnummer", "number"), issues
     )
-    name_column = _require_column(table, ("name", "navn"), issues)
+    name_column = require_column(table, ("name", "navn"), issues)
     if not number_column or not name_column:
         return []
     flag_column = table.column(("has_county_municipality", "har_fylkeskommune"))
@@ -449,6 +246,13 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
                 ok = False
         else:
             has_county_municipality = number not in COUNTIES_WITHOUT_COUNTY_MUNICIPALITY
+        source = row.get("source", "")
+        ok = (
+            _check_lengths(
+                table, line, [(_("navn"), name, MAX_NAME), (_("kilde"), source, MAX_SOURCE)], issues
+            )
+            and ok
+        )
         population, population_date, population_ok = _population_fields(table, line, row, issues)
         if ok and population_ok:
             counties.append(
@@ -459,10 +263,41 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
                     has_county_municipality=has_county_municipality,
                     population=population,
                     population_date=population_date,
-                    source=row.get("source", ""),
+                    source=source,
                 )
             )
     return counties
+
+
+def _check_county(
+    table: Table,
+    line: int,
+    number: str,
+    county_number: str,
+    counties: dict[str, CountyRow],
+    counties_file: str,
+    issues: Issues,
+) -> bool:
+    """The kommune's county is well-formed, listed in the counties file and its number's prefix."""
+    if not _check_number(table, line, county_number, COUNTY_NUMBER, issues, county=True):
+        return False
+    if county_number not in counties:
+        issues.add(
+            table.file,
+            line,
+            _("ukjent fylke «%(county)s»: det står ikke i fylkesfilen %(file)s")
+            % {"county": county_number, "file": counties_file},
+        )
+        return False
+    if KOMMUNE_NUMBER.fullmatch(number) and number[:2] != county_number:
+        issues.add(
+            table.file,
+            line,
+            _("kommunenummer %(number)s hører ikke til fylke %(county)s (de to første sifrene)")
+            % {"number": number, "county": county_number},
+        )
+        return False
+    return True
 
 
 def parse_municipalities(
@@ -474,14 +309,14 @@ def parse_municipalities(
     populations: dict[str, PopulationFigure] | None = None,
 ) -> list[MunicipalityRow]:
     """The kommuner of a bundled-CSV or KLASS file, checked against the counties read."""
-    number_column = _require_column(
+    number_column = require_column(
         table, ("code",) if table.format == FORMAT_KLASS else ("kommunenummer", "number"), issues
     )
-    name_column = _require_column(table, ("name", "navn"), issues)
+    name_column = require_column(table, ("name", "navn"), issues)
     county_column = (
         table.column(("parentcode", "fylkesnummer"))
         if table.format == FORMAT_KLASS
-        else _require_column(table, ("fylkesnummer",), issues)
+        else require_column(table, ("fylkesnummer",), issues)
     )
     if not number_column or not name_column or (table.format == FORMAT_CSV and not county_column):
         return []
@@ -498,26 +333,30 @@ def parse_municipalities(
             issues.add(table.file, line, _("mangler navn"))
             ok = False
         # KLASS lists kommuner flat (no parent); the first two digits are the county.
-        county_number = (row.get(county_column, "") if county_column else "") or number[:2]
-        if not COUNTY_NUMBER.fullmatch(county_number):
-            _check_number(table, line, county_number, COUNTY_NUMBER, issues, county=True)
-            ok = False
-        elif county_number not in counties:
-            issues.add(
-                table.file,
-                line,
-                _("ukjent fylke «%(county)s»: det står ikke i fylkesfilen %(file)s")
-                % {"county": county_number, "file": counties_file},
+        given_county = row.get(county_column, "") if county_column else ""
+        if given_county or KOMMUNE_NUMBER.fullmatch(number):
+            county_number = given_county or number[:2]
+            ok = (
+                _check_county(table, line, number, county_number, counties, counties_file, issues)
+                and ok
             )
-            ok = False
-        elif ok and number[:2] != county_number:
-            issues.add(
-                table.file,
+        else:
+            county_number = ""  # The malformed kommunenummer is reported already.
+        texts = {key: row.get(key, "") for key in ("name_alt", "population_status", "source")}
+        ok = (
+            _check_lengths(
+                table,
                 line,
-                _("kommunenummer %(number)s hører ikke til fylke %(county)s (de to første sifrene)")
-                % {"number": number, "county": county_number},
+                [
+                    (_("navn"), name, MAX_NAME),
+                    (_("alternativt navn"), texts["name_alt"], MAX_NAME),
+                    (_("folketallsstatus"), texts["population_status"], MAX_POPULATION_STATUS),
+                    (_("kilde"), texts["source"], MAX_SOURCE),
+                ],
+                issues,
             )
-            ok = False
+            and ok
+        )
         population, population_date, population_ok = _population_fields(table, line, row, issues)
         ok = ok and population_ok
         if population is None and populations is not None and number in populations:
@@ -547,9 +386,9 @@ def parse_municipalities(
                     county_number=county_number,
                     population=population,
                     population_date=population_date,
-                    name_alt=row.get("name_alt", ""),
-                    population_status=row.get("population_status", ""),
-                    source=row.get("source", ""),
+                    name_alt=texts["name_alt"],
+                    population_status=texts["population_status"],
+                    source=texts["source"],
                 )
             )
     return municipalities
@@ -557,8 +396,8 @@ def parse_municipalities(
 
 def parse_populations(table: Table, issues: Issues) -> dict[str, PopulationFigure]:
     """A population file: a number column (`kommunenummer`, SSB's `region`...) and `population`."""
-    number_column = _require_column(table, NUMBER_COLUMNS, issues)
-    population_column = _require_column(table, POPULATION_COLUMNS, issues)
+    number_column = require_column(table, NUMBER_COLUMNS, issues)
+    population_column = require_column(table, POPULATION_COLUMNS, issues)
     if not number_column or not population_column:
         return {}
     figures: dict[str, PopulationFigure] = {}
@@ -676,8 +515,8 @@ def normalise_email(value: str) -> str:
 
 def parse_contacts(table: Table, issues: Issues) -> list[ContactRow]:
     """Contact rows with a valid organisation number and a valid, normalised e-mail address."""
-    number_column = _require_column(table, CONTACT_NUMBER_COLUMNS, issues)
-    email_column = _require_column(table, CONTACT_EMAIL_COLUMNS, issues)
+    number_column = require_column(table, CONTACT_NUMBER_COLUMNS, issues)
+    email_column = require_column(table, CONTACT_EMAIL_COLUMNS, issues)
     if not number_column or not email_column:
         return []
     name_column = table.column(CONTACT_NAME_COLUMNS)
@@ -709,14 +548,19 @@ def parse_contacts(table: Table, issues: Issues) -> list[ContactRow]:
             ok = False
         name = row.get(name_column, "") if name_column else ""
         role = row.get(role_column, "") if role_column else ""
-        for label, value in ((_("navn"), name), (_("rolle"), role)):
-            if len(value) > 200:
-                issues.add(
-                    table.file,
-                    line,
-                    _("%(label)s er for langt (høyst 200 tegn)") % {"label": label},
-                )
-                ok = False
+        ok = (
+            _check_lengths(
+                table,
+                line,
+                [
+                    (_("navn"), name, MAX_CONTACT_TEXT),
+                    (_("rolle"), role, MAX_CONTACT_TEXT),
+                    (_("e-postadressen"), email, MAX_EMAIL),
+                ],
+                issues,
+            )
+            and ok
+        )
         if ok:
             contacts.append(ContactRow(line=line, number=number, name=name, email=email, role=role))
     return contacts

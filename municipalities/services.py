@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import importers
-from .importers import ImportFailed, Issues
 from .models import Contact, County, Organisation, OrganisationKind, RegisterEdition
+from .tabular import ImportFailed, Issues, read_table
 
 __all__ = [
     "ContactEntry",
@@ -98,6 +98,22 @@ def _sync(
     return counts
 
 
+# Years a register edition can have; anything else is a typo in --year.
+YEARS = range(1900, 2101)
+
+
+def _check_year(year: int, file: str) -> None:
+    if year not in YEARS:
+        issues = Issues()
+        issues.add(
+            file,
+            None,
+            _("ugyldig år %(year)s: skal være mellom %(first)s og %(last)s")
+            % {"year": year, "first": YEARS[0], "last": YEARS[-1]},
+        )
+        issues.raise_if_any()
+
+
 def register_import(
     *,
     year: int,
@@ -112,6 +128,11 @@ def register_import(
 
     Raises ImportFailed, with every problem found, before anything is written.
     """
+    _check_year(year, str(municipalities_path))
+    if name and len(name) > 200:
+        issues = Issues()
+        issues.add("--name", None, _("navnet er for langt (høyst 200 tegn)"))
+        issues.raise_if_any()
     data = importers.read_register(
         counties_path=counties_path,
         municipalities_path=municipalities_path,
@@ -156,7 +177,7 @@ def _write_register(
         {county.number: county for county in edition.counties.all()},
         {
             row.number: {
-                "edition": edition,
+                "edition_id": edition.pk,
                 "number": row.number,
                 "name": row.name,
                 "has_county_municipality": row.has_county_municipality,
@@ -171,7 +192,14 @@ def _write_register(
     existing = {(org.kind, org.number): org for org in edition.organisations.all()}
 
     def organisation_values(kind: str, number: str, county: County, **values: Any) -> dict:
-        return {"edition": edition, "kind": kind, "number": number, "county": county, **values}
+        # Foreign keys by id: comparing related objects would load one per row.
+        return {
+            "edition_id": edition.pk,
+            "kind": kind,
+            "number": number,
+            "county_id": county.pk,
+            **values,
+        }
 
     kommuner = {
         (OrganisationKind.KOMMUNE, row.number): organisation_values(
@@ -254,6 +282,7 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
 
     Raises ImportFailed, with every problem found, before anything is written.
     """
+    _check_year(year, str(path))
     issues = Issues()
     edition = RegisterEdition.objects.filter(year=year).first()
     if edition is None:
@@ -264,7 +293,7 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
             % {"year": year},
         )
         issues.raise_if_any()
-    table = importers.read_table(path, encoding=encoding, issues=issues)
+    table = read_table(path, encoding=encoding, issues=issues)
     rows = importers.parse_contacts(table, issues) if table else []
     organisations = {org.number: org for org in Organisation.objects.filter(edition=edition)}
     entries: dict[tuple[int, str], ContactEntry] = {}

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from municipalities.models import OrganisationKind
 from surveys.definitions.loader import answer_counts, used_codes
 from surveys.definitions.schema import QUESTION_KEY_RE
+from surveys.definitions.validation import check_settings
 from surveys.models import Answer, AnswerSet, Choice, MatrixRow, Question, Section, Wave
 from surveys.waves import WaveStatusError, wave_set_status
 
@@ -107,6 +110,7 @@ class WaveAdmin(admin.ModelAdmin):
         "section_count",
         "question_count",
         "answer_set_count",
+        "preview_link",
     ]
     list_filter = ["status", "year"]
     search_fields = ["slug", "title"]
@@ -137,6 +141,11 @@ class WaveAdmin(admin.ModelAdmin):
     def answer_set_count(self, wave: Wave) -> int:
         return wave.n_answer_sets
 
+    @admin.display(description=_("forhåndsvisning"))
+    def preview_link(self, wave: Wave) -> str:
+        url = reverse("surveys:staff_wave_preview", args=[wave.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Forhåndsvis"))
+
     def has_delete_permission(self, request: HttpRequest, obj: Wave | None = None) -> bool:
         if obj is not None and obj.answer_sets.exists():
             return False
@@ -148,7 +157,7 @@ class WaveAdmin(admin.ModelAdmin):
             try:
                 wave_set_status(wave=wave, status=status, now=timezone.now())
             except WaveStatusError as exc:
-                self.message_user(request, f"{wave.slug}: {exc}", messages.ERROR)
+                self.message_user(request, f"«{wave.slug}»: {exc}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -253,7 +262,40 @@ class QuestionForm(forms.ModelForm):
                 _("Spørsmålet har %(count)s svar: typen kan ikke endres.")
                 % {"count": self._answer_count()},
             )
+        kind = cleaned.get("kind")
+        if not kind:
+            return cleaned
+        if "options" in self.fields:
+            self._check_settings(section, cleaned)
+        elif self.instance._state.adding or "kind" in self.changed_data:
+            # The section page's inline has no settings fields: use the kind's defaults.
+            self.instance.options = check_settings(
+                kind=kind, options={}, condition=None, earlier=[]
+            ).options
         return cleaned
+
+    def _check_settings(self, section: Section, cleaned: dict) -> None:
+        """Options and condition follow the rules of the definition file format."""
+        if "options" not in cleaned or "condition" not in cleaned:
+            return  # not valid JSON: the field already says so
+        in_wave = Question.objects.filter(wave_id=section.wave_id).exclude(pk=self.instance.pk)
+        earlier = in_wave.filter(
+            Q(section__position__lt=section.position)
+            | Q(section_id=section.pk, position__lt=cleaned.get("position") or 0)
+        ).prefetch_related("choices")
+        result = check_settings(
+            kind=cleaned["kind"],
+            options=cleaned["options"],
+            condition=cleaned["condition"],
+            earlier=earlier,
+            later_keys=in_wave.exclude(pk__in=earlier).values_list("key", flat=True),
+            own_key=cleaned.get("key"),
+        )
+        for problem in result.problems:
+            self.add_error("condition" if problem.startswith("condition") else "options", problem)
+        if not result.problems:
+            cleaned["options"] = result.options
+            cleaned["condition"] = result.condition
 
 
 class CodeInlineFormSet(forms.BaseInlineFormSet):
@@ -343,6 +385,29 @@ class SectionForm(forms.ModelForm):
             # The questions (and their answers) belong to the wave: a section stays in it.
             self.fields["wave"].disabled = True
 
+    def clean(self):
+        cleaned = super().clean()
+        wave, position = cleaned.get("wave"), cleaned.get("position")
+        if wave is None or position is None or "condition" not in cleaned:
+            return cleaned
+        # A section's condition looks at questions of earlier sections only.
+        in_wave = Question.objects.filter(wave=wave)
+        earlier = in_wave.filter(section__position__lt=position)
+        if self.instance.pk:
+            earlier = earlier.exclude(section_id=self.instance.pk)
+        result = check_settings(
+            kind="",
+            options=None,
+            condition=cleaned["condition"],
+            earlier=earlier.prefetch_related("choices"),
+            later_keys=in_wave.exclude(pk__in=earlier).values_list("key", flat=True),
+        )
+        for problem in result.problems:
+            self.add_error("condition", problem)
+        if not result.problems:
+            cleaned["condition"] = result.condition
+        return cleaned
+
 
 class QuestionInline(admin.TabularInline):
     model = Question
@@ -356,7 +421,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     form = SectionForm
-    list_display = ["title", "wave", "key", "position", "question_count"]
+    list_display = ["title", "wave", "key", "position", "question_count", "preview_link"]
     list_filter = ["wave"]
     list_select_related = ["wave"]
     search_fields = ["key", "title"]
@@ -369,6 +434,11 @@ class SectionAdmin(admin.ModelAdmin):
     @admin.display(description=_("spørsmål"), ordering="n_questions")
     def question_count(self, section: Section) -> int:
         return section.n_questions
+
+    @admin.display(description=_("forhåndsvisning"))
+    def preview_link(self, section: Section) -> str:
+        url = reverse("surveys:staff_section_preview", args=[section.wave.slug, section.key])
+        return format_html('<a href="{}">{}</a>', url, _("Forhåndsvis som respondent"))
 
     def has_delete_permission(self, request: HttpRequest, obj: Section | None = None) -> bool:
         if obj is not None and answer_counts(obj.questions.all()):

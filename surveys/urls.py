@@ -2,6 +2,8 @@
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
+from surveys.views import staff
+
 from .views import (
     dashboard,  # dashboard, invitations and reminders (issue 6)
     respondent,
@@ -27,6 +29,14 @@ urlpatterns: list = [
     path("svar/<slug:wave_slug>/forleng/", respondent.session_extend, name="session_extend"),
     # --- end respondent pages ---
     # --- staff pages (surveys/views/staff.py) ---
+    # -- form engine: section preview --
+    path("staff/waves/<slug:slug>/preview/", staff.wave_preview, name="staff_wave_preview"),
+    path(
+        "staff/waves/<slug:slug>/sections/<slug:key>/preview/",
+        staff.section_preview,
+        name="staff_section_preview",
+    ),
+    # -- end form engine --
     # --- dashboard: response rates, invitations, reminders (surveys/views/dashboard.py) ---
     path("staff/dashboard/", dashboard.dashboard_waves, name="dashboard_waves"),
     path("staff/dashboard/<slug:slug>/", dashboard.dashboard, name="dashboard"),

@@ -75,6 +75,23 @@ def make_contact(**overrides: Any) -> Contact:
     return Contact.objects.create(**values)
 
 
+# --- register: begin ---------------------------------------------------------------------------
+
+
+def make_bundled_register(year: int = 2011) -> RegisterEdition:
+    """The real bundled register of `year` (2011 or 2024), imported as `make run` does."""
+    from municipalities.demo import bundled_register_paths
+    from municipalities.services import register_import
+
+    counties_path, municipalities_path = bundled_register_paths(year)
+    return register_import(
+        year=year, counties_path=counties_path, municipalities_path=municipalities_path
+    ).edition
+
+
+# --- register: end -----------------------------------------------------------------------------
+
+
 def make_staff(**overrides: Any):
     n = _next()
     values = {"username": f"staff{n}", "email": f"staff{n}@ks.example", "is_staff": True}

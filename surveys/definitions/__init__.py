@@ -21,8 +21,8 @@ from .schema import (
     YES_NO_UNSURE_CHOICES,
     Definition,
     DefinitionError,
-    parse_definition,
 )
+from .validation import parse_definition
 
 
 def read_definition(path: str | Path) -> Definition:

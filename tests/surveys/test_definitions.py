@@ -1139,3 +1139,66 @@ def test_demo_loader_loads_the_bundled_wave_and_can_run_again(edition):
     assert "«ekommune-2011»: 16 deler, 42 spørsmål (opprettet)" in first.getvalue()
     assert "(uendret)" in second.getvalue()
     assert snapshot("ekommune-2011") == before
+
+
+def test_export_keeps_texts_that_look_like_yaml_syntax(tmp_path, edition):
+    tricky = [
+        'Annet: "sitat" # ikke en kommentar',
+        "- ser ut som en liste",
+        "yes",
+        "1.0",
+        "{ikke: en samling}",
+        "Linje én\n  innrykket linje\nsiste linje",
+        "@ og ` og % og & og * og ! og | og >",
+    ]
+    document = base_document()
+    omrader = document["sections"][0]["questions"][2]
+    omrader["choices"] = [{"code": "skole", "label": "Skole"}] + [
+        {"code": f"c{index}", "label": label.replace("\n", " ")}
+        for index, label in enumerate(tricky)
+    ]
+    document["sections"][1]["questions"][6]["help"] = tricky[5]
+    document["sections"][1]["questions"][6]["text"] = tricky[0]
+    load(write(tmp_path, document))
+    before = snapshot("testrunde")
+    exported = export_definition(Wave.objects.get(slug="testrunde"))
+
+    Wave.objects.all().delete()
+    load(write(tmp_path, exported, name="exported.yaml"))
+
+    assert snapshot("testrunde") == before
+    assert question("kommentar").help_text == tricky[5]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _set(*Q0, 0, "type", value=["single_choice"]),
+        _set(*Q0, 0, "key", value={"a": 1}),
+        _set(*Q0, 0, "text", value=["a", "b"]),
+        _set(*Q0, 1, "show_if", value={"question": ["plan"], "equals": "nei"}),
+        _set(*Q0, 1, "show_if", value="plan = nei"),
+        _set(*Q0, 1, "show_if", "equals", value=["nei"]),
+        _set(*Q0, 1, "choices", value=[1, "ja"]),
+        _set(*Q0, 1, "choices", value={"ja": "Ja"}),
+        _set(*Q1, 0, "rows", value="e_post, sms"),
+        _set(*Q1, 1, "labels", value="1 til 6"),
+        _set(*Q1, 2, "min", value=[0]),
+        _set(*Q1, 2, "unit", value={"a": 1}),
+        _set(*Q0, 0, "applies_to", value={"kommune": True}),
+        _set("sections", value={"forste": {}}),
+        _set("sections", 0, value="forste"),
+        _set("sections", 0, "questions", 0, value=None),
+        _set("wave", value=["testrunde"]),
+        _set("wave", "opens_at", value=[2011]),
+        _set("wave", "year", value="2011"),
+    ],
+)
+def test_odd_shapes_anywhere_are_reported_not_crashed_on(tmp_path, edition, mutate):
+    document = base_document()
+    mutate(document)
+
+    problems = load_failing(write(tmp_path, document))
+
+    assert problems and all(line.startswith("testrunde.yaml: ") for line in problems)
+    assert Wave.objects.count() == 0

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from municipalities.services import ImportFailed, contacts_import
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             "Kontaktpersoner: %(created)s opprettet, %(updated)s endret, %(unchanged)s uendret"
         ) % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         if result.merged_in_file:
-            text += _(" (%(count)s linjer slått sammen med en tidligere linje i filen)") % {
-                "count": result.merged_in_file
-            }
+            text += ngettext(
+                " (%(count)s linje slått sammen med en tidligere linje i filen)",
+                " (%(count)s linjer slått sammen med en tidligere linje i filen)",
+                result.merged_in_file,
+            ) % {"count": result.merged_in_file}
         self.stdout.write(text + ".")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from municipalities.services import EntityCounts, ImportFailed, register_import
 
@@ -76,7 +77,10 @@ class Command(BaseCommand):
         self.stdout.write(format_counts(_("Fylkeskommuner"), result.fylkeskommuner))
         self.stdout.write(
             self.style.SUCCESS(
-                _("Ferdig: %(count)s endringer.") % {"count": result.changed}
+                ngettext(
+                    "Ferdig: %(count)s endring.", "Ferdig: %(count)s endringer.", result.changed
+                )
+                % {"count": result.changed}
                 if result.changed
                 else _("Ferdig: ingen endringer.")
             )

@@ -2,20 +2,21 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.definitions import DefinitionError, load_definition, read_definition
 from surveys.definitions.loader import LoadReport
 
 COUNT_LABELS = {
-    "sections_created": "nye deler",
-    "sections_updated": "endrede deler",
-    "sections_removed": "fjernede deler",
-    "questions_created": "nye spørsmål",
-    "questions_updated": "endrede spørsmål",
-    "questions_removed": "fjernede spørsmål",
-    "choices_created": "nye svaralternativer/rader",
-    "choices_updated": "endrede svaralternativer/rader",
-    "choices_removed": "fjernede svaralternativer/rader",
+    "sections_created": gettext_lazy("nye deler"),
+    "sections_updated": gettext_lazy("endrede deler"),
+    "sections_removed": gettext_lazy("fjernede deler"),
+    "questions_created": gettext_lazy("nye spørsmål"),
+    "questions_updated": gettext_lazy("endrede spørsmål"),
+    "questions_removed": gettext_lazy("fjernede spørsmål"),
+    "choices_created": gettext_lazy("nye svaralternativer/rader"),
+    "choices_updated": gettext_lazy("endrede svaralternativer/rader"),
+    "choices_removed": gettext_lazy("fjernede svaralternativer/rader"),
 }
 
 
@@ -37,7 +38,7 @@ def summary(report: LoadReport) -> str:
             "totals": totals,
         }
     changes = ", ".join(
-        f"{n} {_(COUNT_LABELS[name])}"
+        f"{n} {COUNT_LABELS[name]}"
         for name, n in sorted(report.counts.items())
         if n and name in COUNT_LABELS
     )
@@ -49,7 +50,7 @@ def summary(report: LoadReport) -> str:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Leser en spørreskjemafil (YAML, se docs/questionnaire-format.md), kontrollerer hele "
         "filen og laster den inn i én transaksjon. En runde med samme kortnavn oppdateres."
     )

@@ -1,0 +1,709 @@
+"""Validate a whole definition file: structure, keys, types, bounds, choices, conditions.
+
+Validation never stops at the first problem: it walks the whole file and collects every
+problem, so that an editor can fix them all in one go. Only a file without problems becomes a
+`Definition`, the plain data the loader writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+
+from municipalities.models import RegisterEdition
+from surveys.models import Question
+
+from .schema import (
+    ALL_TYPE_FIELDS,
+    CHOICE_OPTIONAL,
+    CHOICE_REQUIRED,
+    CODE_RE,
+    CONDITION_OPERATORS,
+    DECIMALS_DEFAULT,
+    FORMAT_VERSION,
+    MAX_DECIMALS,
+    MAX_LENGTH_DEFAULT,
+    MAX_LENGTH_LIMIT,
+    QUESTION_KEY_RE,
+    QUESTION_OPTIONAL,
+    QUESTION_REQUIRED,
+    RATING_BOUNDS,
+    RATING_DEFAULT,
+    RATING_LABELS,
+    ROW_FIELDS,
+    SECTION_KEY_RE,
+    SECTION_OPTIONAL,
+    SECTION_REQUIRED,
+    TYPE_FIELDS,
+    WAVE_OPTIONAL,
+    WAVE_REQUIRED,
+    WAVE_SLUG_RE,
+    WEIGHT_LIMIT,
+    YES_NO_UNSURE,
+    YES_NO_UNSURE_CHOICES,
+    ChoiceDef,
+    Definition,
+    DefinitionError,
+    Kind,
+    QuestionDef,
+    RowDef,
+    SectionDef,
+    WaveDef,
+)
+from .values import DefinitionLoader, ValueReader, describe, is_number, suggest
+
+
+def parse_definition(text: str, *, filename: str) -> Definition:
+    """Parse and validate a definition file's text; raise DefinitionError with every problem."""
+    try:
+        data = yaml.load(text, Loader=DefinitionLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = (
+            _("linje %(line)s, kolonne %(column)s")
+            % {"line": mark.line + 1, "column": mark.column + 1}
+            if mark
+            else "(dokument)"
+        )
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise DefinitionError(
+            [f"{filename}: {where}: " + _("ikke gyldig YAML: %(detail)s") % {"detail": detail}]
+        ) from exc
+    validator = _Validator(filename)
+    definition = validator.document(data)
+    if validator.problems or definition is None:
+        raise DefinitionError(validator.problems)
+    return definition
+
+
+class _Validator(ValueReader):
+    def __init__(self, filename: str) -> None:
+        super().__init__(filename)
+        self.target_kinds: list[str] = []
+        # Every question key of the file in order, to tell "later" from "unknown" in conditions.
+        self.all_question_keys: dict[str, int] = {}
+        # Questions validated so far (earlier in the file), by key.
+        self.earlier: dict[str, QuestionDef] = {}
+        # Earlier questions with problems of their own: conditions on them are not checked
+        # (one mistake, one message).
+        self.invalid_earlier: set[str] = set()
+
+    # --- the document ---
+
+    def document(self, data: Any) -> Definition | None:
+        if not isinstance(data, dict):
+            self.problem(
+                "(dokument)",
+                _("filen skal inneholde feltene format, wave og sections, ikke %(value)s")
+                % {"value": describe(data)},
+            )
+            return None
+        self.fields(data, "(dokument)", None, ("format", "wave", "sections"), ())
+        if "format" in data and data["format"] != FORMAT_VERSION:
+            self.problem(
+                "format",
+                _("formatversjon %(value)s støttes ikke (denne versjonen leser format: %(ok)s)")
+                % {"value": describe(data["format"]), "ok": FORMAT_VERSION},
+            )
+        wave = self.wave(data.get("wave"))
+        sections = self.sections(data.get("sections"))
+        if wave is None or sections is None:
+            return None
+        return Definition(filename=self.filename, wave=wave, sections=sections)
+
+    def wave(self, data: Any) -> WaveDef | None:
+        path = "wave"
+        if data is None:
+            return None
+        if not self.fields(data, path, None, WAVE_REQUIRED, WAVE_OPTIONAL):
+            return None
+        slug = self.identifier(
+            data, "slug", path, None, WAVE_SLUG_RE, _("små bokstaver a-z, sifre og bindestrek")
+        )
+        title = self.text(data, "title", path, None, max_length=200)
+        year = self.integer(data, "year", path, None)
+        if year is not None and not 1990 <= year <= 2100:
+            self.problem(f"{path}.year", _("urimelig år %(year)s") % {"year": year})
+        register_year = self.integer(data, "register_year", path, None)
+        edition = None
+        if register_year is not None:
+            edition = RegisterEdition.objects.filter(year=register_year).first()
+            if edition is None:
+                known = list(
+                    RegisterEdition.objects.order_by("year").values_list("year", flat=True)
+                )
+                self.problem(
+                    f"{path}.register_year",
+                    _(
+                        "det finnes ingen registerutgave for %(year)s (last registeret først; "
+                        "registerutgaver i databasen: %(known)s)"
+                    )
+                    % {"year": register_year, "known": ", ".join(map(str, known)) or _("ingen")},
+                )
+        self.target_kinds = self.kinds(data, "target_kinds", path, None)
+        opens_at = self.moment(data, "opens_at", path)
+        closes_at = self.moment(data, "closes_at", path)
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.problem(f"{path}.closes_at", _("stenger før eller samtidig med at den åpner"))
+        help_contact = self.text(data, "help_contact", path, None, max_length=200, required=False)
+        intro = self.text(data, "intro", path, None, required=False)
+        vision = self.text(data, "vision", path, None, required=False)
+        if not (slug and title and year is not None and edition and self.target_kinds):
+            return None
+        return WaveDef(
+            slug=slug,
+            title=title,
+            year=year,
+            edition=edition,
+            target_kinds=self.target_kinds,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            help_contact=help_contact,
+            intro=intro,
+            vision=vision,
+        )
+
+    def sections(self, data: Any) -> list[SectionDef] | None:
+        if data is None:
+            return None
+        if not isinstance(data, list) or not data:
+            self.problem("sections", _("skal være en liste med minst én del"))
+            return None
+        self._collect_question_keys(data)
+        sections: list[SectionDef] = []
+        seen: dict[str, str] = {}
+        for index, item in enumerate(data):
+            path = f"sections[{index}]"
+            section = self.section(item, path)
+            if section is None:
+                continue
+            if section.key in seen:
+                self.problem(
+                    f"{path}.key",
+                    _("delen '%(key)s' finnes allerede i %(other)s")
+                    % {"key": section.key, "other": seen[section.key]},
+                    section.key,
+                )
+                continue
+            seen[section.key] = path
+            sections.append(section)
+        return sections
+
+    def _collect_question_keys(self, sections: list) -> None:
+        position = 0
+        for section in sections:
+            questions = section.get("questions") if isinstance(section, dict) else None
+            for question in questions if isinstance(questions, list) else []:
+                key = question.get("key") if isinstance(question, dict) else None
+                if isinstance(key, str) and key not in self.all_question_keys:
+                    self.all_question_keys[key] = position
+                position += 1
+
+    def section(self, data: Any, path: str) -> SectionDef | None:
+        raw_key = data.get("key") if isinstance(data, dict) else None
+        if not self.fields(data, path, raw_key, SECTION_REQUIRED, SECTION_OPTIONAL):
+            return None
+        key = self.identifier(
+            data,
+            "key",
+            path,
+            raw_key,
+            SECTION_KEY_RE,
+            _("små bokstaver a-z, sifre, understrek og bindestrek, første tegn en bokstav"),
+        )
+        title = self.text(data, "title", path, raw_key, max_length=300)
+        intro = self.text(data, "intro", path, raw_key, required=False)
+        applies_to = self.applies_to(data, path, raw_key, self.target_kinds, _("runden"))
+        # A section's condition may only look at questions of earlier sections.
+        condition = self.condition(data.get("show_if"), f"{path}.show_if", raw_key)
+        questions = self.questions(data.get("questions"), path, raw_key, applies_to)
+        if not (key and title) or questions is None:
+            return None
+        return SectionDef(
+            key=key,
+            title=title,
+            path=path,
+            intro=intro,
+            applies_to=applies_to,
+            condition=condition,
+            questions=questions,
+        )
+
+    def applies_to(
+        self, data: dict, path: str, key: Any, allowed: list[str], owner: str
+    ) -> list[str]:
+        kinds = self.kinds(data, "applies_to", path, key)
+        for kind in kinds:
+            if allowed and kind not in allowed:
+                self.problem(
+                    f"{path}.applies_to",
+                    _("'%(kind)s' er ikke blant organisasjonstypene til %(owner)s (%(allowed)s)")
+                    % {"kind": kind, "owner": owner, "allowed": ", ".join(allowed)},
+                    key,
+                )
+        return kinds
+
+    def questions(
+        self, data: Any, section_path: str, section_key: Any, section_kinds: list[str]
+    ) -> list[QuestionDef] | None:
+        if data is None:
+            return None
+        if not isinstance(data, list) or not data:
+            self.problem(
+                f"{section_path}.questions",
+                _("skal være en liste med minst ett spørsmål"),
+                section_key,
+            )
+            return None
+        questions: list[QuestionDef] = []
+        for index, item in enumerate(data):
+            path = f"{section_path}.questions[{index}]"
+            question = self.question(
+                item,
+                path,
+                section_kinds or self.target_kinds,
+                _("delen") if section_kinds else _("runden"),
+            )
+            if question is None:
+                if isinstance(item, dict) and isinstance(item.get("key"), str):
+                    self.invalid_earlier.add(item["key"])
+                continue
+            if question.key in self.earlier:
+                self.problem(
+                    f"{path}.key",
+                    _("spørsmålet '%(key)s' finnes allerede i %(other)s")
+                    % {"key": question.key, "other": self.earlier[question.key].path},
+                    question.key,
+                )
+                continue
+            # A question's condition may look at questions before it, in this section too.
+            self.earlier[question.key] = question
+            questions.append(question)
+        return questions
+
+    def question(
+        self, data: Any, path: str, allowed_kinds: list[str], owner: str
+    ) -> QuestionDef | None:
+        raw_key = data.get("key") if isinstance(data, dict) else None
+        kind = data.get("type") if isinstance(data, dict) else None
+        known_kind = isinstance(kind, str) and kind in TYPE_FIELDS
+        type_required, type_optional = TYPE_FIELDS[kind] if known_kind else ((), ())
+        if not known_kind and isinstance(data, dict):
+            # Unknown type: do not also complain about the type's own fields.
+            type_optional = tuple(sorted(ALL_TYPE_FIELDS))
+        if not self.fields(
+            data,
+            path,
+            raw_key,
+            QUESTION_REQUIRED + type_required,
+            QUESTION_OPTIONAL + type_optional,
+            type_name=kind if known_kind else None,
+        ):
+            return None
+        if kind is not None and not known_kind:
+            self.problem(
+                f"{path}.type",
+                _("ukjent type %(value)s (kjente typer: %(kinds)s)")
+                % {"value": describe(kind), "kinds": ", ".join(Kind.values)}
+                + suggest(kind, Kind.values),
+                raw_key,
+            )
+        key = self.identifier(
+            data,
+            "key",
+            path,
+            raw_key,
+            QUESTION_KEY_RE,
+            _("små bokstaver a-z, sifre og understrek, første tegn en bokstav"),
+        )
+        text = self.text(data, "text", path, raw_key)
+        help_text = self.text(data, "help", path, raw_key, required=False)
+        required = self.boolean(data, "required", path, raw_key)
+        applies_to = self.applies_to(data, path, raw_key, allowed_kinds, owner)
+        condition = self.condition(data.get("show_if"), f"{path}.show_if", raw_key, own_key=key)
+        if not known_kind:
+            return None
+        question = QuestionDef(
+            key=key,
+            kind=kind,
+            text=text,
+            path=path,
+            help_text=help_text,
+            required=required,
+            applies_to=applies_to,
+            condition=condition,
+        )
+        ok = self.kind_settings(question, data, path, raw_key)
+        if not (key and text and ok):
+            return None
+        return question
+
+    # --- kind-specific settings ---
+
+    def kind_settings(self, question: QuestionDef, data: dict, path: str, key: Any) -> bool:
+        before = len(self.problems)
+        kind = question.kind
+        if kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
+            question.choices = self.choices(data, "choices", path, key, kind)
+        elif kind == Kind.MATRIX:
+            question.rows = self.rows(data, path, key)
+            question.choices = self.choices(data, "scale", path, key, kind)
+        elif kind == Kind.RATING:
+            question.options = self.bounds(data, path, key, integer=True, default=RATING_DEFAULT)
+            low, high = RATING_BOUNDS
+            for name in ("min", "max"):
+                value = question.options.get(name)
+                if value is not None and not low <= value <= high:
+                    self.problem(
+                        f"{path}.{name}",
+                        _("en vurderingsskala går fra %(low)s til %(high)s")
+                        % {"low": low, "high": high},
+                        key,
+                    )
+            labels = self.rating_labels(data, path, key)
+            if labels:
+                question.options["labels"] = labels
+        elif kind == Kind.INTEGER:
+            question.options = self.bounds(data, path, key, integer=True)
+        elif kind in (Kind.DECIMAL, Kind.PERCENTAGE):
+            default = (0, 100) if kind == Kind.PERCENTAGE else (None, None)
+            question.options = self.bounds(data, path, key, integer=False, default=default)
+            if kind == Kind.PERCENTAGE:
+                for name in ("min", "max"):
+                    value = question.options.get(name)
+                    if value is not None and not 0 <= value <= 100:
+                        self.problem(
+                            f"{path}.{name}",
+                            _("en prosent ligger mellom 0 og 100"),
+                            key,
+                        )
+            decimals = self.integer(data, "decimals", path, key)
+            if decimals is None:
+                decimals = DECIMALS_DEFAULT[kind]
+            elif not 0 <= decimals <= MAX_DECIMALS:
+                self.problem(
+                    f"{path}.decimals",
+                    _("antall desimaler skal være fra 0 til %(max)s") % {"max": MAX_DECIMALS},
+                    key,
+                )
+            question.options["decimals"] = decimals
+        elif kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
+            max_length = self.integer(data, "max_length", path, key)
+            if max_length is None:
+                max_length = MAX_LENGTH_DEFAULT[kind]
+            elif not 1 <= max_length <= MAX_LENGTH_LIMIT[kind]:
+                self.problem(
+                    f"{path}.max_length",
+                    _("skal være fra 1 til %(max)s") % {"max": MAX_LENGTH_LIMIT[kind]},
+                    key,
+                )
+            question.options = {"max_length": max_length}
+        if kind in (Kind.INTEGER, Kind.DECIMAL):
+            unit = self.text(data, "unit", path, key, max_length=30, required=False)
+            if unit:
+                question.options["unit"] = unit
+        return len(self.problems) == before
+
+    def bounds(
+        self,
+        data: dict,
+        path: str,
+        key: Any,
+        *,
+        integer: bool,
+        default: tuple[int | None, int | None] = (None, None),
+    ) -> dict[str, Any]:
+        read = self.integer if integer else self.number
+        low = read(data, "min", path, key)
+        high = read(data, "max", path, key)
+        low = default[0] if low is None and "min" not in data else low
+        high = default[1] if high is None and "max" not in data else high
+        if low is not None and high is not None and low >= high:
+            self.problem(
+                f"{path}.min",
+                _("min (%(min)s) skal være mindre enn max (%(max)s)") % {"min": low, "max": high},
+                key,
+            )
+        options: dict[str, Any] = {}
+        if low is not None:
+            options["min"] = low
+        if high is not None:
+            options["max"] = high
+        return options
+
+    def rating_labels(self, data: dict, path: str, key: Any) -> dict[str, str]:
+        value = data.get("labels")
+        if value is None:
+            return {}
+        label_path = f"{path}.labels"
+        if not self.fields(value, label_path, key, (), RATING_LABELS):
+            return {}
+        labels = {}
+        for name in RATING_LABELS:
+            text = self.text(value, name, label_path, key, max_length=100, required=False)
+            if text:
+                labels[name] = text
+        return labels
+
+    def choices(self, data: dict, name: str, path: str, key: Any, kind: str) -> list[ChoiceDef]:
+        value = data.get(name)
+        list_path = f"{path}.{name}"
+        if value is None:
+            return []
+        if value == YES_NO_UNSURE:
+            return [ChoiceDef(code=code, label=label) for code, label in YES_NO_UNSURE_CHOICES]
+        if not isinstance(value, list):
+            self.problem(
+                list_path,
+                _("skal være en liste med svaralternativer eller '%(shorthand)s', ikke %(value)s")
+                % {"shorthand": YES_NO_UNSURE, "value": describe(value)},
+                key,
+            )
+            return []
+        minimum = 1 if kind == Kind.MULTIPLE_CHOICE else 2
+        if len(value) < minimum:
+            self.problem(
+                list_path,
+                _("trenger minst %(count)s svaralternativer") % {"count": minimum},
+                key,
+            )
+        choices: list[ChoiceDef] = []
+        codes: dict[str, int] = {}
+        for index, item in enumerate(value):
+            item_path = f"{list_path}[{index}]"
+            if not self.fields(item, item_path, key, CHOICE_REQUIRED, CHOICE_OPTIONAL):
+                continue
+            code = self.identifier(
+                item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
+            )
+            label = self.text(item, "label", item_path, key, max_length=300)
+            exclusive = self.boolean(item, "exclusive", item_path, key)
+            is_other = self.boolean(item, "other", item_path, key)
+            if exclusive and kind != Kind.MULTIPLE_CHOICE:
+                self.problem(
+                    f"{item_path}.exclusive",
+                    _("gjelder bare for multiple_choice"),
+                    key,
+                )
+            if is_other and kind == Kind.MATRIX:
+                self.problem(f"{item_path}.other", _("en skala kan ikke ha «annet»"), key)
+            weight = self.weight(item, item_path, key)
+            if code and code in codes:
+                self.problem(
+                    f"{item_path}.code",
+                    _("koden '%(code)s' finnes allerede i %(path)s[%(index)s]")
+                    % {"code": code, "path": list_path, "index": codes[code]},
+                    key,
+                )
+                continue
+            if code:
+                codes[code] = index
+            choices.append(
+                ChoiceDef(
+                    code=code, label=label, exclusive=exclusive, is_other=is_other, weight=weight
+                )
+            )
+        others = [choice.code for choice in choices if choice.is_other]
+        if len(others) > 1:
+            self.problem(
+                list_path,
+                _("bare ett svaralternativ kan være «annet» (other: true), ikke %(codes)s")
+                % {"codes": ", ".join(others)},
+                key,
+            )
+        return choices
+
+    def weight(self, item: dict, path: str, key: Any) -> Decimal | None:
+        value = item.get("weight")
+        if value is None:
+            return None
+        try:
+            if not is_number(value):
+                raise InvalidOperation
+            weight = Decimal(str(value))
+            if abs(weight) >= WEIGHT_LIMIT or weight != weight.quantize(Decimal("0.01")):
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problem(
+                f"{path}.weight",
+                _("skal være et tall med høyst to desimaler, ikke %(value)s")
+                % {"value": describe(value)},
+                key,
+            )
+            return None
+        return weight
+
+    def rows(self, data: dict, path: str, key: Any) -> list[RowDef]:
+        value = data.get("rows")
+        list_path = f"{path}.rows"
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.problem(list_path, _("skal være en liste med minst én rad"), key)
+            return []
+        rows: list[RowDef] = []
+        codes: dict[str, int] = {}
+        for index, item in enumerate(value):
+            item_path = f"{list_path}[{index}]"
+            if not self.fields(item, item_path, key, ROW_FIELDS, ()):
+                continue
+            code = self.identifier(
+                item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
+            )
+            label = self.text(item, "label", item_path, key, max_length=300)
+            if code and code in codes:
+                self.problem(
+                    f"{item_path}.code",
+                    _("koden '%(code)s' finnes allerede i %(path)s[%(index)s]")
+                    % {"code": code, "path": list_path, "index": codes[code]},
+                    key,
+                )
+                continue
+            if code:
+                codes[code] = index
+            rows.append(RowDef(code=code, label=label))
+        return rows
+
+    # --- conditions ---
+
+    def condition(
+        self, data: Any, path: str, key: Any, own_key: str | None = None
+    ) -> dict[str, Any] | None:
+        if data is None:
+            return None
+        if not self.fields(data, path, key, ("question",), CONDITION_OPERATORS):
+            return None
+        operators = [name for name in CONDITION_OPERATORS if name in data]
+        if len(operators) != 1:
+            self.problem(
+                path,
+                _("skal ha nøyaktig ett av feltene %(operators)s, ikke %(count)s")
+                % {"operators": ", ".join(CONDITION_OPERATORS), "count": len(operators)},
+                key,
+            )
+            return None
+        if "question" not in data:
+            return None  # reported by fields()
+        operator = operators[0]
+        target_key = data.get("question")
+        if not isinstance(target_key, str):
+            self.problem(
+                f"{path}.question",
+                _("skal være nøkkelen til et tidligere spørsmål, ikke %(value)s")
+                % {"value": describe(target_key)},
+                key,
+            )
+            return None
+        target = self.earlier.get(target_key)
+        if target is None and target_key in self.invalid_earlier:
+            return None
+        if target is None:
+            if target_key == own_key or target_key in self.all_question_keys:
+                self.problem(
+                    f"{path}.question",
+                    _(
+                        "spørsmålet '%(target)s' kommer ikke før dette; et vilkår kan bare "
+                        "vise til et tidligere spørsmål"
+                    )
+                    % {"target": target_key},
+                    key,
+                )
+            else:
+                self.problem(
+                    f"{path}.question",
+                    _("ukjent spørsmål %(target)s") % {"target": describe(target_key)}
+                    + suggest(target_key, self.earlier),
+                    key,
+                )
+            return None
+        value = data[operator]
+        codes = [choice.code for choice in target.choices]
+        if operator == "answered":
+            if value is not True:
+                self.problem(f"{path}.answered", _("kan bare være true"), key)
+                return None
+            return {"question": target.key, "answered": True}
+        needed = Kind.MULTIPLE_CHOICE if operator == "includes" else Kind.SINGLE_CHOICE
+        if target.kind != needed:
+            self.problem(
+                f"{path}.{operator}",
+                _("'%(operator)s' krever et spørsmål av typen %(needed)s; '%(target)s' er %(kind)s")
+                % {
+                    "operator": operator,
+                    "needed": needed,
+                    "target": target.key,
+                    "kind": target.kind,
+                },
+                key,
+            )
+            return None
+        values = value if operator == "in" else [value]
+        if operator == "in" and (not isinstance(value, list) or not value):
+            self.problem(f"{path}.in", _("skal være en liste med koder"), key)
+            return None
+        ok = True
+        for code in values:
+            if code not in codes:
+                self.problem(
+                    f"{path}.{operator}",
+                    _("%(code)s er ikke en kode i spørsmålet '%(target)s' (koder: %(codes)s)")
+                    % {"code": describe(code), "target": target.key, "codes": ", ".join(codes)},
+                    key,
+                )
+                ok = False
+        if not ok:
+            return None
+        return {"question": target.key, operator: value}
+
+
+@dataclass
+class SettingsCheck:
+    """The outcome of checking a question's settings edited outside a file (the admin)."""
+
+    options: dict[str, Any]
+    condition: dict[str, Any] | None
+    problems: list[str]
+
+
+CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.MATRIX)
+
+
+def check_settings(
+    *,
+    kind: str,
+    options: Any,
+    condition: Any,
+    earlier: Iterable[Question],
+    later_keys: Iterable[str] = (),
+    own_key: str | None = None,
+) -> SettingsCheck:
+    """Check `options` (for `kind`) and a `condition` by the rules of the file format.
+
+    `earlier` are the questions (with choices) before the edited question or section, and
+    `later_keys` the keys after it. Messages start at the path: `options.min: ...`.
+    """
+    validator = _Validator("")
+    for question in earlier:
+        validator.earlier[question.key] = QuestionDef(
+            key=question.key,
+            kind=question.kind,
+            text=question.text,
+            path="",
+            choices=[ChoiceDef(code=c.code, label=c.label) for c in question.choices.all()],
+        )
+    validator.all_question_keys = dict.fromkeys([*validator.earlier, *later_keys], 0)
+    settings = QuestionDef(key=own_key or "", kind=kind, text="", path="")
+    if kind in TYPE_FIELDS:
+        data = options if options is not None else {}
+        if validator.fields(data, "options", None, (), TYPE_FIELDS[kind][1]):
+            if kind not in CHOICE_KINDS:
+                validator.kind_settings(settings, data, "options", None)
+    checked_condition = validator.condition(condition, "condition", None, own_key=own_key)
+    return SettingsCheck(
+        options=settings.options, condition=checked_condition, problems=validator.problems
+    )
