@@ -2,12 +2,9 @@
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
-from surveys.views import staff
+from surveys.views import respondent, staff
 
-from .views import (
-    dashboard,  # dashboard, invitations and reminders (issue 6)
-    respondent,
-)
+from .views import dashboard  # dashboard, invitations and reminders (issue 6)
 
 app_name = "surveys"
 

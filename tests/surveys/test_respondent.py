@@ -473,15 +473,20 @@ def test_the_overview_renders_in_other_languages(respondent_client, language):
     assert f'<html lang="{language}">' in response.content.decode()
 
 
-def test_the_overview_reads_a_constant_number_of_queries(
-    respondent_client, survey, django_assert_max_num_queries
+@pytest.mark.parametrize("extra_questions", [0, 30])
+def test_the_overview_and_a_section_read_a_constant_number_of_queries(
+    respondent_client, survey, django_assert_num_queries, extra_questions
 ):
-    for n in range(10):
+    for n in range(extra_questions):
         builders.make_question(section=survey.comments, key=f"extra_{n}", position=10 + n)
     post_section(respondent_client, GENERAL, {"plan": "ja"})
 
-    with django_assert_max_num_queries(14):
+    # session, link, answer set, questionnaire (4), answers, session save (3)
+    with django_assert_num_queries(11):
         assert respondent_client.get(OVERVIEW).status_code == 200
+    # ... plus the revisions of the section's answers (2)
+    with django_assert_num_queries(13):
+        assert respondent_client.get(GENERAL).status_code == 200
 
 
 def test_revisions_field_is_json(respondent_client):
@@ -496,3 +501,30 @@ def test_login_helper_gives_a_separate_session_per_client(survey, respondent, co
     one = login_respondent(Client(), respondent, survey.wave)
     two = login_respondent(Client(), colleague, survey.wave)
     assert one.cookies["sessionid"].value != two.cookies["sessionid"].value
+
+
+def test_respondent_link_command_revokes_links_and_ends_their_sessions(survey, respondent, capsys):
+    client = login_respondent(Client(), respondent, survey.wave)
+
+    call_command(
+        "respondent_link",
+        "ekommune-test",
+        survey.organisation.number,
+        "--email",
+        respondent.email,
+        "--revoke",
+    )
+
+    assert "Revoked 1 link" in capsys.readouterr().out
+    assert client.get(OVERVIEW).status_code == 403
+
+
+def test_respondent_link_command_explains_unknown_wave_and_organisation(survey):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No wave"):
+        call_command("respondent_link", "finnes-ikke", "0301")
+    with pytest.raises(CommandError, match="takes part"):
+        call_command("respondent_link", "ekommune-test", "9999")
+    with pytest.raises(CommandError, match="no active contact"):
+        call_command("respondent_link", "ekommune-test", survey.other_organisation.number)

@@ -122,10 +122,10 @@ def test_a_save_racing_a_submit_lands_before_the_snapshot_or_is_refused(survey, 
             revisions={},
         )
 
-        def submit():
+        def submit(answer_set=answer_set):
             return services.response_submit(answer_set=answer_set, contact=respondent)
 
-        def save():
+        def save(answer_set=answer_set, attempt=attempt):
             return services.response_save_section(
                 answer_set=answer_set,
                 section=survey.general,

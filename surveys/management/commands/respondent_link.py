@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Issue a personal invitation link for an organisation in a wave and print it. "
         "With --email, the link is for that contact (created when new); otherwise for the "
-        "organisation's first active contact."
+        "organisation's first active contact. With --revoke, the contact's links stop working."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("number", help="the organisation number, e.g. 0301 or 03")
         parser.add_argument("--email", help="the contact's e-mail address")
         parser.add_argument("--name", default="", help="name for a new contact")
+        parser.add_argument(
+            "--revoke",
+            action="store_true",
+            help="revoke the contact's links in this wave (ending their sessions) instead",
+        )
 
     def handle(self, *args, **options) -> None:
         wave = Wave.objects.filter(slug=options["slug"]).first()
@@ -52,6 +57,12 @@ class Command(BaseCommand):
             contact = organisation.contacts.filter(is_active=True).order_by("pk").first()
             if contact is None:
                 raise CommandError(f"{organisation} has no active contact: pass --email ADDRESS.")
+        if options["revoke"]:
+            if not email:
+                raise CommandError("--revoke needs --email ADDRESS.")
+            count = services.invitation_link_revoke(contact=contact, wave=wave)
+            self.stdout.write(f"Revoked {count} link(s) of {contact.email} in {wave.slug}.")
+            return
         try:
             raw = services.invitation_link_issue(contact=contact, wave=wave)
         except services.ServiceError as error:
