@@ -20,13 +20,15 @@ from municipalities.models import Contact, Organisation, OrganisationKind
 from surveys import rates, selectors, services
 from surveys.form_engine import (
     DRAFT,
-    OTHER_SUFFIX,
-    ROW_SEPARATOR,
     Questionnaire,
     SectionForm,
     answers_by_key,
     build_section_form,
     format_number,
+)
+from surveys.form_engine.kinds import (
+    OTHER_SUFFIX,
+    ROW_SEPARATOR,
     number_bounds,
     number_decimals,
     rating_scale,
