@@ -385,6 +385,8 @@ MAIL_SWEEP_SENDING_AFTER = env_int("MAIL_SWEEP_SENDING_AFTER", CELERY_TASK_TIME_
 # Transient SMTP failures are retried with exponential backoff up to this many attempts.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
+# How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so
 # guessing from one address cannot lock an administrator out everywhere. Behind a reverse proxy,

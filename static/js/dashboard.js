@@ -1,4 +1,4 @@
-// Refreshes the headline figures of the staff dashboard every 30 seconds from a small JSON
+// Refreshes the headline figures of the staff dashboard periodically (data-interval seconds) from a small JSON
 // endpoint. The page works without it: the figures are rendered by the server.
 (function () {
   "use strict";
@@ -48,5 +48,6 @@
       });
   }
 
-  window.setInterval(refresh, 30000);
+  var seconds = parseInt(section.getAttribute("data-interval"), 10) || 30;
+  window.setInterval(refresh, seconds * 1000);
 })();

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -301,6 +302,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "rounds": rates.mail_rounds_summary(wave),
         "mailing_settings": mailing_settings,
         "size_class_labels": dict(SizeClass.choices),
+        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
         "can_send": user.has_perm(SEND_MAIL),
         "can_export": user.has_perm(EXPORT_PERSONAL_DATA),
     }
