@@ -58,5 +58,10 @@ urlpatterns: list = [
         dashboard.dashboard_schedule,
         name="dashboard_schedule",
     ),
+    path(
+        "staff/dashboard/<slug:slug>/rounds/<slug:kind>/<int:number>/",
+        dashboard.dashboard_round,
+        name="dashboard_round",
+    ),
     # --- end dashboard ---
 ]

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import mailing, rates
-from surveys.models import MailingSettings, Wave
+from surveys.models import MailingSettings, MailRound, Wave
 
 VIEW_DASHBOARD = "surveys.view_dashboard"
 SEND_MAIL = "surveys.send_mail"
@@ -478,6 +478,24 @@ def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_GET
+@staff_permission_required(VIEW_DASHBOARD)
+def dashboard_round(request: HttpRequest, slug: str, kind: str, number: int) -> HttpResponse:
+    """One sending round afterwards: when, by whom, to whom, and what happened to each e-mail."""
+    wave = _wave(slug)
+    mail_round = get_object_or_404(
+        MailRound.objects.select_related("created_by"), wave=wave, kind=kind, number=number
+    )
+    messages_ = mail_round.messages.select_related("organisation").order_by(
+        "organisation__kind", "organisation__number", "to_email"
+    )
+    return render(
+        request,
+        "surveys/staff/dashboard_round.html",
+        {"wave": wave, "round": mail_round, "messages_list": messages_},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @staff_permission_required(SEND_MAIL)
 def dashboard_schedule(request: HttpRequest, slug: str) -> HttpResponse:
@@ -495,6 +513,7 @@ __all__ = [
     "dashboard_figures",
     "dashboard_invite",
     "dashboard_remind",
+    "dashboard_round",
     "dashboard_schedule",
     "dashboard_status_csv",
     "dashboard_waves",

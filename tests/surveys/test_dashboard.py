@@ -315,3 +315,22 @@ def test_reminder_schedule_can_be_edited_and_bad_input_is_explained(
         2,
         "nn",
     )
+
+
+def test_every_round_can_be_inspected_afterwards_with_each_recipient_and_result(
+    client, invited_wave, mail_admin
+):
+    client.force_login(mail_admin)
+    client.post(url("dashboard_remind", invited_wave), {"all": "1"})
+    failed = OutboundMessage.objects.filter(kind=MailKind.REMINDER).first()
+    OutboundMessage.objects.filter(pk=failed.pk).update(state="failed", reason="550 No such user")
+
+    html = client.get(
+        reverse("surveys:dashboard_round", args=[invited_wave.slug, "reminder", 1])
+    ).content.decode()
+
+    assert html.count("<tr data-state=") == 221
+    assert failed.to_email in html and "550 No such user" in html
+    assert reverse("surveys:dashboard_round", args=[invited_wave.slug, "reminder", 1]) in page(
+        client, mail_admin, invited_wave
+    )
