@@ -1,9 +1,10 @@
 """Demo data: the 2011 wave in progress, so a newcomer sees a living dashboard (`make run`).
 
 Opens the bundled 2011 wave with a closing date ahead, gives (almost) every organisation a
-demo contact, invites them, lets simulated respondents start and submit through the real
-respondent services, sends one reminder round and takes a response-rate snapshot. The
-e-mails go to the configured backend (files under var/mail/ by default).
+demo contact and invites them (at once). Then a Celery task (run by the worker that `make run`
+starts) lets simulated respondents start and submit through the real respondent services,
+sends one reminder round and takes a response-rate snapshot, so the dashboard fills up live.
+The e-mails go to the configured backend (files under var/mail/ by default).
 
 Idempotent: once the wave has invitations, running it again changes nothing.
 """
@@ -62,7 +63,7 @@ def _ensure_contacts(wave: Wave, rng: random.Random) -> int:
 
 
 def load_demo_wave_in_progress(stdout: TextIO) -> None:
-    """The 2011 wave open, invited, half answered, reminded once, with a snapshot."""
+    """The 2011 wave open and invited; the worker then answers, reminds and snapshots."""
     wave = _demo_wave()
     if wave is None or not wave.questions.exists():
         stdout.write(_("Hopper over demo av pågående undersøkelse: 2011-runden er ikke lastet.\n"))
@@ -77,8 +78,7 @@ def load_demo_wave_in_progress(stdout: TextIO) -> None:
     with transaction.atomic():
         if not wave.is_open(now):
             wave.opens_at = (now - timedelta(days=21)).replace(microsecond=0)
-            wave.status = Wave.Status.DRAFT if wave.status != Wave.Status.OPEN else wave.status
-            wave.save(update_fields=["opens_at", "status", "updated_at"])
+            wave.save(update_fields=["opens_at", "updated_at"])
             wave = wave_set_status(
                 wave=wave,
                 status=Wave.Status.OPEN,
@@ -91,42 +91,55 @@ def load_demo_wave_in_progress(stdout: TextIO) -> None:
         contacts = _ensure_contacts(wave, rng)
     ids = mailing.invitations_queue(wave=wave, now=now, trigger=MailRound.Trigger.COMMAND)
     mailing.messages_send_now(ids)
+    wave_id = wave.pk
+    # Answering 250 organisations through the respondent services takes minutes: the worker
+    # started by `make run` does it, and the dashboard fills up while the newcomer watches.
+    transaction.on_commit(lambda: _queue_progress(wave_id), robust=True)
+    stdout.write(
+        _(
+            "Pågående undersøkelse «%(slug)s»: %(contacts)s kontaktpersoner invitert. Svar, "
+            "påminnelser og svarprosent simuleres av Celery-arbeideren de neste minuttene "
+            "(se /staff/dashboard/%(slug)s/).\n"
+        )
+        % {"slug": wave.slug, "contacts": contacts}
+    )
+
+
+def _queue_progress(wave_id: int) -> None:
+    from surveys.tasks import demo_wave_progress
+
+    demo_wave_progress.delay(wave_id)
+
+
+def demo_wave_progress(
+    *,
+    wave: Wave,
+    submitted_share: float = SUBMITTED_SHARE,
+    started_share: float = STARTED_SHARE,
+) -> str:
+    """Simulated respondents, one reminder round and a snapshot; safe to run again."""
     targeted = rates.targeted_organisations(wave)
     kommuner = targeted.filter(kind=OrganisationKind.KOMMUNE).count()
     fylkeskommuner = targeted.filter(kind=OrganisationKind.FYLKESKOMMUNE).count()
-    submitted_k = round(kommuner * SUBMITTED_SHARE)
-    submitted_f = round(fylkeskommuner * SUBMITTED_SHARE)
-    started = round((kommuner + fylkeskommuner) * (STARTED_SHARE - SUBMITTED_SHARE))
-    stdout.write(
-        _("Simulerer svar fra %(count)s organisasjoner gjennom svartjenestene (tar litt tid)...\n")
-        % {"count": submitted_k + submitted_f + started}
-    )
     simulate_responses(
         wave=wave,
-        submitted_kommuner=submitted_k,
-        submitted_fylkeskommuner=submitted_f,
-        started=started,
+        submitted_kommuner=round(kommuner * submitted_share),
+        submitted_fylkeskommuner=round(fylkeskommuner * submitted_share),
+        started=round((kommuner + fylkeskommuner) * (started_share - submitted_share)),
         seed=DEMO_SEED,
-        now=now,
+        now=timezone.now(),
     )
-    reminder = mailing.reminders_queue_now(
-        wave=wave, organisations=None, now=timezone.now(), trigger=MailRound.Trigger.COMMAND
-    )
-    if reminder is not None:
-        mailing.messages_send_now(list(reminder.messages.values_list("pk", flat=True)))
+    if not MailRound.objects.filter(wave=wave, kind=MailKind.REMINDER).exists():
+        reminder = mailing.reminders_queue_now(
+            wave=wave, organisations=None, now=timezone.now(), trigger=MailRound.Trigger.COMMAND
+        )
+        if reminder is not None:
+            mailing.messages_send_now(list(reminder.messages.values_list("pk", flat=True)))
     mailing.rate_snapshot_take(wave=wave, now=timezone.now(), force=True)
     result = rates.wave_rates(wave)
     sent = OutboundMessage.objects.filter(wave=wave, state=OutboundMessage.State.SENT).count()
-    stdout.write(
-        _(
-            "Pågående undersøkelse «%(slug)s»: %(contacts)s kontaktpersoner, %(sent)s e-poster "
-            "sendt; %(kommuner)s; %(fylkeskommuner)s.\n"
-        )
-        % {
-            "slug": wave.slug,
-            "contacts": contacts,
-            "sent": sent,
-            "kommuner": rates.headline(OrganisationKind.KOMMUNE, result.kommuner),
-            "fylkeskommuner": rates.headline(OrganisationKind.FYLKESKOMMUNE, result.fylkeskommuner),
-        }
+    return (
+        f"{wave.slug}: {sent} e-poster sendt; "
+        f"{rates.headline(OrganisationKind.KOMMUNE, result.kommuner)}; "
+        f"{rates.headline(OrganisationKind.FYLKESKOMMUNE, result.fylkeskommuner)}"
     )

@@ -228,11 +228,11 @@ def simulate_responses(
     now: datetime,
     spread_days: int = 21,
 ) -> SimulationReport:
-    """Bring the wave up to N kommuner and M fylkeskommuner submitted, and K more started.
+    """Bring the wave up to N kommuner and M fylkeskommuner submitted and K others started.
 
     Submissions are spread over the last `spread_days` days (not before the wave opened), so
-    the dashboard's chart has a history. Counts are totals: running it again adds only what is
-    missing.
+    the dashboard's chart has a history. Counts are totals (K counts organisations that have
+    started without submitting): running it again adds only what is missing.
     """
     rng = random.Random(seed)
     simulator = Simulator(wave=wave, rng=rng)
@@ -263,9 +263,14 @@ def simulate_responses(
         for organisation in candidates[: max(0, wanted - already)]:
             plans.append((moment(), organisation, True))
     chosen = {organisation.pk for _, organisation, _ in plans}
+    in_progress = sum(
+        1
+        for o in targeted
+        if status.get(o.pk) == AnswerSet.Status.IN_PROGRESS and o.pk not in chosen
+    )
     idle = [o for o in targeted if o.pk not in chosen and o.pk not in status]
     rng.shuffle(idle)
-    for organisation in idle[:started]:
+    for organisation in idle[: max(0, started - in_progress)]:
         plans.append((moment(), organisation, False))
     # In time order, as they would have happened.
     plans.sort(key=lambda plan: plan[0])

@@ -74,3 +74,12 @@ def rate_snapshots_take() -> int:
         if mailing.rate_snapshot_take(wave=wave, now=now) is not None:
             taken += 1
     return taken
+
+
+@shared_task(name="surveys.demo_wave_progress")
+def demo_wave_progress(wave_id: int) -> str | None:
+    """Demo data only: simulated answers, a reminder round and a snapshot (idempotent)."""
+    from surveys.demo_wave import demo_wave_progress as progress
+
+    wave = Wave.objects.filter(pk=wave_id).first()
+    return progress(wave=wave) if wave is not None else None

@@ -65,6 +65,15 @@ def test_counts_are_totals_so_a_second_run_adds_only_what_is_missing(wave_2011):
     assert AnswerSet.objects.filter(wave=wave_2011, status="submitted").count() == 4
 
 
+def test_started_is_a_total_of_organisations_in_progress(wave_2011):
+    args = [wave_2011.slug, "--submitted-kommuner", "0", "--submitted-fylkeskommuner", "0"]
+
+    call_command("simulate_responses", *args, "--started", "3", "--seed", "1")
+    call_command("simulate_responses", *args, "--started", "3", "--seed", "2")
+
+    assert AnswerSet.objects.filter(wave=wave_2011, status="in_progress").count() == 3
+
+
 def test_the_same_seed_gives_the_same_organisations(wave_2011):
     call_command(
         "simulate_responses",

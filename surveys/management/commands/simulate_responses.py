@@ -12,7 +12,7 @@ from ._wave import wave_by_slug
 class Command(BaseCommand):
     help = (
         "Fill answer sets with valid random answers through the respondent services, until N "
-        "kommuner and M fylkeskommuner have submitted, and K more organisations have started. "
+        "kommuner and M fylkeskommuner have submitted and K others have started (totals). "
         "For demos, tests and benchmarks; never on a production wave."
     )
 
