@@ -2,6 +2,9 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/app/var PIP_NO_CACHE_DIR=1
 WORKDIR /app
+# WeasyPrint (the report's PDF download) needs pango.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY pyproject.toml build-constraints.txt README.md ./
 COPY ekommune ekommune

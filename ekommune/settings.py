@@ -132,7 +132,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ekommune.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,6 +264,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security ----------------------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app (rate limits use the client address).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -376,6 +378,23 @@ LOGGING = {
     },
 }
 
+# --- Results and exports (issue 7) -------------------------------------------------------------
+# Export files are written here and served only through a staff view that checks permissions.
+EXPORT_DIR = Path(env_str("EXPORT_DIR") or VAR_DIR / "exports")
+# Exports estimated above this many rows run as a background job with a progress page.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
+# The job stores its progress every this many rows.
+EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
+# Export files are deleted after this many days (the log entry stays): they may hold
+# personal data.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# The export tasks live in surveys/export_jobs.py (autodiscovery only finds tasks.py).
+CELERY_IMPORTS = ["surveys.export_jobs"]
+CELERY_BEAT_SCHEDULE["surveys-delete-old-export-files"] = {
+    "task": "surveys.delete_old_export_files",
+    "schedule": 3600.0,
+}
+# --- end results and exports -------------------------------------------------------------------
 # --- Mailing and staff login protection (issue 6) ----------------------------------------------
 
 # A mail row still queued this long after its task was sent (lost task), or claimed by a worker
@@ -389,8 +408,8 @@ MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so
-# guessing from one address cannot lock an administrator out everywhere. Behind a reverse proxy,
-# REMOTE_ADDR must be the client's address (set it in the proxy / WSGI server).
+# guessing from one address cannot lock an administrator out everywhere. The address is the
+# same one the rate limits use (X-Forwarded-For only from TRUSTED_PROXY_HOPS proxies).
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -402,3 +421,4 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "surveys/staff/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "ekommune.http.client_address"

@@ -17,13 +17,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from municipalities.models import OrganisationKind
 from surveys.definitions.loader import answer_counts, used_codes
 from surveys.definitions.schema import QUESTION_KEY_RE
 from surveys.definitions.validation import check_settings
-from surveys.models import Answer, AnswerSet, Choice, MatrixRow, Question, Section, Wave
+from surveys.models import (
+    AccessToken,
+    Answer,
+    AnswerSet,
+    Choice,
+    MatrixRow,
+    Question,
+    Section,
+    Wave,
+)
+from surveys.services import (
+    ServiceError,
+    invitation_link_issue,
+    invitation_link_revoke,
+    invitation_url,
+    response_reopen,
+)
 from surveys.waves import WaveStatusError, wave_set_status
 
 
@@ -133,11 +149,11 @@ class WaveAdmin(admin.ModelAdmin):
     def section_count(self, wave: Wave) -> int:
         return wave.n_sections
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, wave: Wave) -> int:
         return wave.n_questions
 
-    @admin.display(description=_("svarsett"), ordering="n_answer_sets")
+    @admin.display(description=pgettext_lazy("plural", "svarsett"), ordering="n_answer_sets")
     def answer_set_count(self, wave: Wave) -> int:
         return wave.n_answer_sets
 
@@ -431,7 +447,7 @@ class SectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_questions=_count(Question, "section"))
 
-    @admin.display(description=_("spørsmål"), ordering="n_questions")
+    @admin.display(description=pgettext_lazy("plural", "spørsmål"), ordering="n_questions")
     def question_count(self, section: Section) -> int:
         return section.n_questions
 
@@ -467,3 +483,95 @@ class AnswerSetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AnswerSet | None = None) -> bool:
         return False
+
+    actions = ["reopen_answer_sets"]
+
+    def has_reopen_permission(self, request: HttpRequest) -> bool:
+        # Reopening changes the answer set's state, so it needs the model's change permission
+        # even though the admin never edits answers directly.
+        return request.user.has_perm("surveys.change_answerset")
+
+    @admin.action(description=_("Åpne valgte svarsett for endringer"), permissions=["reopen"])
+    def reopen_answer_sets(self, request: HttpRequest, queryset: QuerySet) -> None:
+        reopened = 0
+        for answer_set in queryset.filter(status=AnswerSet.Status.SUBMITTED):
+            response_reopen(answer_set=answer_set, user=request.user)
+            reopened += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d svarsett er åpnet for endringer.",
+                "%(count)d svarsett er åpnet for endringer.",
+                reopened,
+            )
+            % {"count": reopened},
+            messages.SUCCESS if reopened else messages.WARNING,
+        )
+
+
+# --- Personal links ------------------------------------------------------------------------
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin):
+    """Personal invitation links: revoke (ends sessions at once) or issue a new one.
+
+    Only the hash is stored, so an existing link can never be shown again; re-issuing creates
+    a new link that is shown once to the administrator.
+    """
+
+    list_display = ["contact", "organisation", "wave", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["wave", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["contact__organisation", "wave"]
+    search_fields = ["contact__email", "contact__name", "contact__organisation__name"]
+    readonly_fields = [
+        "contact",
+        "wave",
+        "created_at",
+        "created_by",
+        "invited_by",
+        "last_used_at",
+        "revoked_at",
+    ]
+    exclude = ["token_hash"]
+    actions = ["revoke_links", "reissue_links"]
+
+    @admin.display(description=_("organisasjon"), ordering="contact__organisation__number")
+    def organisation(self, token: AccessToken) -> str:
+        return str(token.contact.organisation)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Trekk tilbake valgte lenker"), permissions=["change"])
+    def revoke_links(self, request: HttpRequest, queryset: QuerySet) -> None:
+        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d lenke er trukket tilbake.",
+                "%(count)d lenker er trukket tilbake.",
+                revoked,
+            )
+            % {"count": revoked},
+        )
+
+    @admin.action(
+        description=_("Lag nye lenker (de gamle trekkes tilbake)"), permissions=["change"]
+    )
+    def reissue_links(self, request: HttpRequest, queryset: QuerySet) -> None:
+        pairs = {
+            (token.contact, token.wave) for token in queryset.select_related("contact", "wave")
+        }
+        for contact, wave in sorted(pairs, key=lambda pair: (pair[1].pk, pair[0].pk)):
+            try:
+                invitation_link_revoke(contact=contact, wave=wave)
+                raw = invitation_link_issue(contact=contact, wave=wave, created_by=request.user)
+            except ServiceError as error:
+                self.message_user(request, f"{contact}: {error.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("Ny lenke for %(contact)s (%(wave)s): %(url)s")
+                % {"contact": contact, "wave": wave.slug, "url": invitation_url(raw)},
+            )

@@ -388,6 +388,17 @@ def response_save_section(
             if loaded is not None and _same(mine, loaded):
                 # This person did not touch it: keep the colleague's newer answer.
                 continue
+            since = history_of(question)[loaded_revision:]
+            if (
+                loaded is not None
+                and contact is not None
+                and since
+                and all(change.changed_by_id == contact.pk for change in since)
+            ):
+                # Only this person changed it since (an autosave still in flight when they
+                # pressed Save, a second tab): their newest text wins, nobody is overwritten.
+                changes.append((question, mine, current_revision))
+                continue
             last = history_of(question)[-1] if history_of(question) else None
             result.conflicts.append(
                 Conflict(

@@ -1,8 +1,8 @@
 """URLs of the surveys app (namespace `surveys`): respondent pages first, then staff pages."""
 
-from django.urls import path  # noqa: F401 - used as pages are added
+from django.urls import path
 
-from surveys.views import respondent, staff
+from surveys.views import respondent, results, staff
 
 from .views import dashboard  # dashboard, invitations and reminders (issue 6)
 
@@ -34,6 +34,36 @@ urlpatterns: list = [
         name="staff_section_preview",
     ),
     # -- end form engine --
+    # --- results and exports (surveys/views/results.py) ---
+    path("staff/results/", results.results_waves, name="results_waves"),
+    path("staff/results/<slug:slug>/", results.results_index, name="results_index"),
+    path(
+        "staff/results/<slug:slug>/q/<slug:key>/",
+        results.results_question,
+        name="results_question",
+    ),
+    path(
+        "staff/results/<slug:slug>/q/<slug:key>/chart/<slug:chart>.<str:fmt>",
+        results.results_chart,
+        name="results_chart",
+    ),
+    path("staff/results/<slug:slug>/report/", results.results_report, name="results_report"),
+    path(
+        "staff/results/<slug:slug>/report.pdf",
+        results.results_report_pdf,
+        name="results_report_pdf",
+    ),
+    path("staff/results/<slug:slug>/prize/", results.results_prize, name="results_prize"),
+    path("staff/results/<slug:slug>/export/", results.export_form, name="export"),
+    path("staff/exports/", results.export_log, name="export_log"),
+    path("staff/exports/<int:pk>/", results.export_job, name="export_job"),
+    path("staff/exports/<int:pk>/status.json", results.export_job_status, name="export_job_status"),
+    path(
+        "staff/exports/<int:pk>/download/",
+        results.export_job_download,
+        name="export_job_download",
+    ),
+    # --- end results and exports ---
     # --- dashboard: response rates, invitations, reminders (surveys/views/dashboard.py) ---
     path("staff/dashboard/", dashboard.dashboard_waves, name="dashboard_waves"),
     path("staff/dashboard/<slug:slug>/", dashboard.dashboard, name="dashboard"),

@@ -155,31 +155,6 @@ def make_question(**overrides: Any) -> Question:
     return question
 
 
-# --- answers (added with the definitions work, issue 4) ------------------------------------
-
-
-def make_answer_set(**overrides: Any) -> AnswerSet:
-    wave = overrides.pop("wave", None) or make_wave()
-    organisation = overrides.pop("organisation", None) or make_organisation(edition=wave.edition)
-    values = {"wave": wave, "organisation": organisation}
-    values.update(overrides)
-    return AnswerSet.objects.create(**values)
-
-
-def _make_answer_row(**overrides: Any) -> Answer:
-    """An answer; `value` shapes are documented on the Answer model."""
-    question = overrides.pop("question", None) or make_question()
-    answer_set = overrides.pop("answer_set", None) or make_answer_set(wave=question.wave)
-    values = {
-        "answer_set": answer_set,
-        "question": question,
-        "value": "ja",
-        "changed_at": timezone.now(),
-    }
-    values.update(overrides)
-    return Answer.objects.create(**values)
-
-
 # --- respondent (issue 5) ---
 
 
@@ -194,8 +169,8 @@ def make_access_link(**overrides: Any) -> str:
     return invitation_link_issue(contact=contact, wave=wave, **overrides)
 
 
-def _make_answer_via_services(**overrides: Any):
-    """A stored answer, written through `response_save_section` so history and revision exist."""
+def make_saved_answer(**overrides: Any):
+    """An answer saved through `response_save_section`, so its history and revision exist."""
     from surveys.services import answer_revisions, response_get_or_create, response_save_section
 
     question = overrides.pop("question")
@@ -215,33 +190,35 @@ def _make_answer_via_services(**overrides: Any):
     return answer_set.answers.get(question=question)
 
 
+# --- answers (issues 4 and 7): rows written directly, for test setup ------------------------
+
+
+def make_answer_set(**overrides: Any) -> AnswerSet:
+    """An organisation's answer set in a wave; `status="submitted"` sets submitted_at too."""
+    wave = overrides.pop("wave", None) or make_wave()
+    organisation = overrides.pop("organisation", None) or make_organisation(edition=wave.edition)
+    values = {"wave": wave, "organisation": organisation, "status": AnswerSet.Status.IN_PROGRESS}
+    values.update(overrides)
+    if values["status"] == AnswerSet.Status.SUBMITTED:
+        values.setdefault("submitted_at", timezone.now())
+    return AnswerSet.objects.create(**values)
+
+
 def make_answer(**overrides: Any) -> Answer:
-    """Merge of issues 4 and 5 (reconciled on the dashboard branch; the lead may prefer another
-    way): through the respondent services when an open wave's answer set or organisation is
-    given, otherwise a plain row (draft waves in the definition and admin tests)."""
-    question = overrides.get("question")
-    answer_set = overrides.get("answer_set")
-    if (
-        question is not None
-        and "value" in overrides
-        and (answer_set is not None or overrides.get("organisation") is not None)
-        and question.wave.is_open(overrides.get("now") or timezone.now())
-    ):
-        return _make_answer_via_services(**overrides)
-    return _make_answer_row(**overrides)
+    """One answer; `value` in the shape of Answer's docstring (code, [codes], {row: code}...)."""
+    question = overrides.pop("question", None) or make_question()
+    answer_set = overrides.pop("answer_set", None) or make_answer_set(wave=question.wave)
+    values = {
+        "answer_set": answer_set,
+        "question": question,
+        "value": "ja",
+        "changed_at": timezone.now(),
+    }
+    values.update(overrides)
+    return Answer.objects.create(**values)
 
 
-# --- issue 6: registers, answer sets and mail rows for response rates and mailing -------------
-
-
-def make_register(year: int = 2011) -> RegisterEdition:
-    """The bundled SSB register of that year (2011: 430 kommuner, 18 fylkeskommuner, 19 fylker)."""
-    from municipalities.demo import bundled_register_paths
-    from municipalities.services import register_import
-
-    counties_path, municipalities_path = bundled_register_paths(year)
-    register_import(year=year, counties_path=counties_path, municipalities_path=municipalities_path)
-    return RegisterEdition.objects.get(year=year)
+# --- issue 6: answer sets and contacts in bulk for response rates and mailing ---------------
 
 
 def make_answer_sets(*, wave: Wave, organisations, status: str = "submitted", at=None) -> list:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ekommune.http import client_address
 from municipalities.models import Contact, Organisation
 
 from .. import selectors, services
@@ -152,12 +153,8 @@ def _typed_values(wave_slug: str, section_key: str | None, data: Any) -> list[tu
     return typed
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _bad_token_key(request: HttpRequest) -> str:
-    return f"respondent:bad-token:{_client_address(request)}"
+    return f"respondent:bad-token:{client_address(request)}"
 
 
 # --- Opening a link --------------------------------------------------------------------------
@@ -316,6 +313,7 @@ def _render_section(
     *,
     conflicts: list[services.Conflict] = (),
     notice: str = "",
+    refused: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     previous, following = progress.neighbours(entry.section.key)
@@ -328,6 +326,7 @@ def _render_section(
         revisions_json=json.dumps(revisions, sort_keys=True),
         conflicts=[_conflict_context(c, entry) for c in conflicts],
         notice=notice,
+        refused=refused,
         previous_section=previous,
         next_section=following,
         read_only=not access.can_edit,
@@ -372,7 +371,12 @@ class _SaveOutcome:
     refusal: str = ""
 
 
-def _save(request: HttpRequest, access: Access, progress, entry) -> _SaveOutcome:
+def _save(
+    request: HttpRequest,
+    access: Access,
+    progress: selectors.ResponseProgress,
+    entry: selectors.SectionProgress,
+) -> _SaveOutcome:
     form = _section_form(access, entry, progress, data=request.POST)
     form.is_valid()
     revisions = _parse_revisions(request.POST.get("revisions", ""))
@@ -442,6 +446,7 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
             outcome.form,
             outcome.revisions,
             notice=outcome.refusal,
+            refused=True,
             status=409,
         )
     result = outcome.result
@@ -472,7 +477,12 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
     return _navigate(request, access, progress, entry)
 
 
-def _navigate(request, access, progress, entry) -> HttpResponse:
+def _navigate(
+    request: HttpRequest,
+    access: Access,
+    progress: selectors.ResponseProgress,
+    entry: selectors.SectionProgress,
+) -> HttpResponse:
     action = request.POST.get("action", "save")
     previous, following = progress.neighbours(entry.section.key)
     slug = access.wave.slug
@@ -585,6 +595,7 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
         answer_set=access.answer_set,
         show_missing=True,
     )
+    selectors.answer_authors(progress)
     return render(
         request,
         "surveys/respondent/review.html",

@@ -228,3 +228,32 @@ def test_postgresql_connections_are_health_checked():
 def test_healthz_json_is_machine_readable(client, db):
     body = json.loads(client.get("/healthz").content)
     assert set(body) >= {"database", "broker", "worker", "status"}
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # header ignored without trusted proxies
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # the left entry is client-forged
+        (2, "198.51.100.7, 203.0.113.9", "198.51.100.7"),
+        (2, "203.0.113.9", "10.0.0.1"),  # fewer entries than proxies: fall back
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(settings, rf, hops, forwarded, expected):
+    from ekommune.http import client_address
+
+    settings.TRUSTED_PROXY_HOPS = hops
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+
+    assert client_address(request) == expected
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_bokmal_until_the_person_chooses(client):
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    chosen = client.get("/", HTTP_ACCEPT_LANGUAGE="nb-NO,nb;q=0.9")
+
+    assert '<html lang="nb">' in first.content.decode()
+    assert "Hopp til hovedinnholdet" in first.content.decode()
+    assert '<html lang="en">' in chosen.content.decode()

@@ -34,7 +34,7 @@ def grant(user, *codenames: str):
 @pytest.fixture(name="national_wave")
 def national_wave_fixture(db):
     """The 2011 register with 212 kommuner and 15 fylkeskommuner submitted, 40 more started."""
-    edition = builders.make_register(2011)
+    edition = builders.make_bundled_register(2011)
     wave = builders.make_wave(edition=edition, slug="ekommune-2011", title="eKommune 2011")
     rng = random.Random(2011)
     kommuner = list(Organisation.objects.filter(edition=edition, kind=OrganisationKind.KOMMUNE))

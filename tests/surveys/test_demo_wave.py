@@ -15,7 +15,7 @@ from tests import builders
 
 @pytest.fixture
 def demo_wave(db, django_capture_on_commit_callbacks):
-    builders.make_register(2011)
+    builders.make_bundled_register(2011)
     load_demo_surveys(StringIO())
     out = StringIO()
     with django_capture_on_commit_callbacks() as callbacks:

@@ -528,3 +528,13 @@ def test_respondent_link_command_explains_unknown_wave_and_organisation(survey):
         call_command("respondent_link", "ekommune-test", "9999")
     with pytest.raises(CommandError, match="no active contact"):
         call_command("respondent_link", "ekommune-test", survey.other_organisation.number)
+
+
+def test_the_review_says_who_last_changed_each_answer(respondent_client, colleague_client):
+    post_section(respondent_client, GENERAL, {"plan": "nei"})
+    post_section(colleague_client, GENERAL, {"plan": "nei", "employees": "3"})
+
+    html = respondent_client.get(REVIEW).content.decode()
+
+    assert "Sist endret av Kari Nordmann" in html
+    assert "Sist endret av Ola Kollega" in html

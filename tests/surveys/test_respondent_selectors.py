@@ -25,10 +25,12 @@ def test_nothing_answered_means_every_section_not_started(survey):
 
 def test_section_states_follow_the_answers(survey):
     answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
-    builders.make_answer(question=survey.employees, answer_set=answer_set, value=3)
-    builders.make_answer(question=survey.channels, answer_set=answer_set, value=["web"])
-    builders.make_answer(question=survey.maturity, answer_set=answer_set, value={"skole": "ja"})
-    builders.make_answer(question=survey.comment, answer_set=answer_set, value="Hei")
+    builders.make_saved_answer(question=survey.employees, answer_set=answer_set, value=3)
+    builders.make_saved_answer(question=survey.channels, answer_set=answer_set, value=["web"])
+    builders.make_saved_answer(
+        question=survey.maturity, answer_set=answer_set, value={"skole": "ja"}
+    )
+    builders.make_saved_answer(question=survey.comment, answer_set=answer_set, value="Hei")
 
     progress = progress_of(survey, answer_set)
 
@@ -44,7 +46,7 @@ def test_section_states_follow_the_answers(survey):
 
 def test_missing_answers_are_problems_once_a_submit_was_tried(survey):
     answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
-    builders.make_answer(question=survey.employees, answer_set=answer_set, value=3)
+    builders.make_saved_answer(question=survey.employees, answer_set=answer_set, value=3)
 
     progress = progress_of(survey, answer_set, show_missing=True)
 
@@ -53,7 +55,7 @@ def test_missing_answers_are_problems_once_a_submit_was_tried(survey):
 
 def test_a_stored_answer_that_no_longer_fits_the_question_is_a_problem(survey):
     answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
-    builders.make_answer(question=survey.employees, answer_set=answer_set, value=3)
+    builders.make_saved_answer(question=survey.employees, answer_set=answer_set, value=3)
     # The questionnaire was tightened after the answer was given.
     survey.employees.options = {"min": 10}
     survey.employees.save()
@@ -65,7 +67,7 @@ def test_a_stored_answer_that_no_longer_fits_the_question_is_a_problem(survey):
 
 def test_a_conditional_question_counts_only_when_shown(survey):
     answer_set = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
-    builders.make_answer(question=survey.plan, answer_set=answer_set, value="ja")
+    builders.make_saved_answer(question=survey.plan, answer_set=answer_set, value="ja")
 
     progress = progress_of(survey, answer_set)
 

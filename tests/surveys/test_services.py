@@ -281,3 +281,54 @@ def test_timestamps_are_those_passed_in(survey, answer_set):
     when = timezone.now() - timedelta(hours=1)
     save(answer_set, survey.general, {"plan": "ja"}, now=when)
     assert Answer.objects.get(question=survey.plan).changed_at == when
+
+
+def test_a_person_does_not_conflict_with_their_own_earlier_save(survey, answer_set, respondent):
+    loaded = services.answer_revisions(answer_set=answer_set, questions=[survey.comment])
+    # An autosave lands while the person keeps typing, then they press Save on the old page.
+    save(answer_set, survey.comments, {"comment": "Hei"}, revisions=loaded, contact=respondent)
+
+    result = save(
+        answer_set,
+        survey.comments,
+        {"comment": "Hei på deg"},
+        revisions=loaded,
+        contact=respondent,
+    )
+
+    assert result.conflicts == []
+    assert Answer.objects.get(question=survey.comment).value == "Hei på deg"
+
+
+def test_a_colleague_change_between_own_saves_is_still_a_conflict(
+    survey, answer_set, respondent, colleague
+):
+    loaded = services.answer_revisions(answer_set=answer_set, questions=[survey.comment])
+    save(answer_set, survey.comments, {"comment": "Hei"}, revisions=loaded, contact=respondent)
+    save(answer_set, survey.comments, {"comment": "Hallo"}, contact=colleague)
+
+    result = save(
+        answer_set,
+        survey.comments,
+        {"comment": "Hei på deg"},
+        revisions=loaded,
+        contact=respondent,
+    )
+
+    assert [c.question.key for c in result.conflicts] == ["comment"]
+    assert Answer.objects.get(question=survey.comment).value == "Hallo"
+
+
+def test_the_receipt_mail_escapes_free_text_in_html(
+    survey, answer_set, respondent, mailoutbox, django_capture_on_commit_callbacks
+):
+    save(answer_set, survey.general, {"plan": "ja"})
+    save(answer_set, survey.general, {"plan_note": "<script>alert(1)</script>"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_submit(answer_set=answer_set, contact=respondent)
+
+    html = mailoutbox[0].alternatives[0][0]
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" in mailoutbox[0].body  # plain text stays as typed

@@ -16,7 +16,7 @@ from tests import builders
 
 @pytest.fixture
 def wave_2011(db):
-    builders.make_register(2011)
+    builders.make_bundled_register(2011)
     wave = load_definition(read_definition(EKOMMUNE_2011)).wave
     wave.status = wave.Status.OPEN
     wave.opens_at = timezone.now() - timedelta(days=30)

@@ -69,3 +69,26 @@ def test_guessing_one_user_does_not_lock_other_administrators_on_the_same_addres
     guess(client, "kari", OFFICE, settings.AXES_FAILURE_LIMIT)
 
     assert attempt(client, "ola", PASSWORD, OFFICE).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lockout_uses_the_forwarded_client_address(
+    client, admin_user, settings
+):
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = "10.0.0.5"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "kari", "password": f"wrong-{n}"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=ATTACKER,
+        )
+
+    from_office = client.post(
+        LOGIN,
+        {"username": "kari", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=OFFICE,
+    )
+
+    assert from_office.status_code == 302

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('municipalities', '0002_register_population_sources'),
-        ('surveys', '0002_access_tokens'),
+        ('surveys', '0003_merge_0002_access_tokens_0002_export_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

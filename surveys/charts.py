@@ -1,0 +1,132 @@
+"""Server-side SVG charts: the same markup serves the results page, print, the PDF and downloads.
+
+Colours are SVG presentation attributes (fill=...), never style attributes: the
+Content-Security-Policy forbids inline styles, and a downloaded SVG must look right without our
+CSS. Every chart carries <title> and <desc>; the page shows a table with the same numbers.
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .results import Distribution
+
+# Dark enough for white labels inside the bars (contrast >= 4.5:1), distinguishable in print.
+PALETTE = [
+    "#1f4e79",
+    "#b3430e",
+    "#595959",
+    "#2e6b30",
+    "#6a1b9a",
+    "#00626b",
+    "#a1124a",
+    "#5d4037",
+    "#3949ab",
+    "#7a5c00",
+]
+SVG_NS = "http://www.w3.org/2000/svg"
+WIDTH = 720
+LABEL_WIDTH = 220
+BAR_AREA = 400
+ROW_HEIGHT = 30
+BAR_HEIGHT = 20
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def percent_label(value: float) -> str:
+    return f"{value:.0f} %"
+
+
+def _truncate(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _open(chart_id: str, title: str, desc: str, height: int) -> list[str]:
+    return [
+        f'<svg xmlns="{SVG_NS}" class="chart" id="{escape(chart_id)}" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        'font-family="Arial, Helvetica, sans-serif" font-size="13">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+    ]
+
+
+def horizontal_bars(
+    *, chart_id: str, title: str, desc: str, distribution: Distribution
+) -> SafeString:
+    """One bar per answer code: the share of respondents choosing it."""
+    shares = distribution.shares
+    height = 20 + ROW_HEIGHT * len(shares) + 24
+    parts = _open(chart_id, title, desc, height)
+    for index, share in enumerate(shares):
+        y = 10 + index * ROW_HEIGHT
+        width = BAR_AREA * share.percent / 100
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#212529">'
+            f"<title>{escape(share.label)}</title>{escape(_truncate(share.label))}</text>"
+        )
+        parts.append(
+            f'<rect class="chart-series-{index % len(PALETTE)}" x="{LABEL_WIDTH}" y="{y}" '
+            f'width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour(0)}">'
+            f"<title>{escape(share.label)}: {percent_label(share.percent)} ({share.count})</title>"
+            "</rect>"
+        )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 15}" fill="#212529">'
+            f"{percent_label(share.percent)} ({share.count})</text>"
+        )
+    parts.append(
+        f'<text x="{LABEL_WIDTH}" y="{height - 8}" fill="#495057">'
+        f"{escape(_('n = %(n)s') % {'n': distribution.n})}</text>"
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+def stacked_bars(*, chart_id: str, title: str, desc: str, groups: list[Distribution]) -> SafeString:
+    """One 100 % bar per group (e.g. size class), split by answer code, with a legend."""
+    codes = groups[0].shares if groups else []
+    legend_rows = (len(codes) + 2) // 3
+    height = 10 + ROW_HEIGHT * len(groups) + 12 + 22 * legend_rows + 8
+    parts = _open(chart_id, title, desc, height)
+    for row, group in enumerate(groups):
+        y = 10 + row * ROW_HEIGHT
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#212529">'
+            f"<title>{escape(group.label)}</title>"
+            f"{escape(_truncate(group.label, 24))} (n={group.n})</text>"
+        )
+        x = float(LABEL_WIDTH)
+        for index, share in enumerate(group.shares):
+            width = BAR_AREA * share.percent / 100
+            if width <= 0:
+                continue
+            parts.append(
+                f'<rect class="chart-series-{index % len(PALETTE)}" x="{x:.1f}" y="{y}" '
+                f'width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour(index)}">'
+                f"<title>{escape(group.label)} – {escape(share.label)}: "
+                f"{percent_label(share.percent)} ({share.count})</title></rect>"
+            )
+            if width >= 34:
+                parts.append(
+                    f'<text x="{x + width / 2:.1f}" y="{y + 14}" text-anchor="middle" '
+                    f'fill="#ffffff" font-size="11">{percent_label(share.percent)}</text>'
+                )
+            x += width
+    legend_y = 10 + ROW_HEIGHT * len(groups) + 12
+    for index, share in enumerate(codes):
+        lx = LABEL_WIDTH + (index % 3) * 160 - 100
+        ly = legend_y + (index // 3) * 22
+        parts.append(
+            f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{colour(index)}" '
+            f'class="chart-series-{index % len(PALETTE)}"/>'
+            f'<text x="{lx + 20}" y="{ly + 12}" fill="#212529">'
+            f"{escape(_truncate(share.label, 22))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

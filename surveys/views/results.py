@@ -1,0 +1,431 @@
+"""Staff pages for results and exports: results per question, comparison across waves, the
+survey report (page and PDF), prize candidates, the export form and background export jobs.
+
+Access: anonymous users go to the login page; logged-in users must be staff *and* hold the
+page's permission (surveys.view_results, surveys.export_responses; contact persons' names and
+e-mail addresses additionally need surveys.export_personal_data), otherwise 403.
+"""
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from municipalities.models import County, OrganisationKind, SizeClass
+
+from ..export_jobs import (
+    export_dir,
+    export_job_file,
+    export_job_start,
+    export_log_create,
+    export_log_finish,
+)
+from ..exports import (
+    NOT_STARTED,
+    ExportFilters,
+    ExportOptions,
+    content_disposition,
+    csv_lines,
+    export_csv_lines,
+    export_row_count,
+    safe_filename,
+    wave_questions,
+    write_xlsx,
+)
+from ..models import AnswerSet, ExportJob, Wave
+from ..report import block_rows, chart_blocks, comparison_block, find_block
+from ..results import (
+    comparison_across_waves,
+    comparison_rows,
+    question_for_results,
+    question_results,
+    response_counts,
+)
+from ..scoring import prize_ranking
+
+VIEW_RESULTS = "surveys.view_results"
+EXPORT_RESPONSES = "surveys.export_responses"
+EXPORT_PERSONAL_DATA = "surveys.export_personal_data"
+VIEW_ALL_EXPORTS = "surveys.view_exportjob"
+
+
+def staff_permission_required(permission: str) -> Callable:
+    """Anonymous -> login page; not staff or without the permission -> 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _wave(slug: str) -> Wave:
+    return get_object_or_404(Wave.objects.select_related("edition"), slug=slug)
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_waves(request: HttpRequest) -> HttpResponse:
+    waves = Wave.objects.select_related("edition").order_by("-year", "slug")
+    return render(request, "surveys/staff/results_waves.html", {"waves": waves})
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_index(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    questions = wave_questions(wave)
+    sections: list[tuple[Any, list]] = []
+    for question in questions:
+        if not sections or sections[-1][0].pk != question.section_id:
+            sections.append((question.section, []))
+        sections[-1][1].append(question)
+    return render(
+        request,
+        "surveys/staff/results_index.html",
+        {"wave": wave, "counts": response_counts(wave), "sections": sections},
+    )
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    wave = _wave(slug)
+    question = question_for_results(wave, key)
+    if question is None:
+        raise Http404
+    result = question_results(wave, [question])[0]
+    comparison = comparison_across_waves(question)
+    return render(
+        request,
+        "surveys/staff/results_question.html",
+        {
+            "wave": wave,
+            "question": question,
+            "result": result,
+            "blocks": chart_blocks(result, detail=True),
+            "comparison": comparison,
+            "comparison_rows": comparison_rows(comparison),
+            "comparison_block": comparison_block(result, comparison),
+        },
+    )
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: str) -> HttpResponse:
+    """One chart as a standalone SVG file, or its numbers as CSV."""
+    wave = _wave(slug)
+    question = question_for_results(wave, key)
+    if question is None or fmt not in {"svg", "csv"}:
+        raise Http404
+    block = find_block(question_results(wave, [question])[0], chart)
+    if block is None or (fmt == "svg" and block.svg is None):
+        raise Http404
+    filename = safe_filename(wave, f"{question.key}{chart}".replace("_", ""), fmt)
+    if fmt == "svg":
+        response = HttpResponse(
+            '<?xml version="1.0" encoding="UTF-8"?>\n' + block.svg,
+            content_type="image/svg+xml; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            "".join(csv_lines(block_rows(block), bom=True, delimiter=";", decimal_comma=True)),
+            content_type="text/csv; charset=utf-8",
+        )
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _report_context(wave: Wave) -> dict[str, Any]:
+    questions = wave_questions(wave)
+    results = question_results(wave, questions)
+    sections: list[dict[str, Any]] = []
+    for result in results:
+        section = result.question.section
+        if not sections or sections[-1]["section"].pk != section.pk:
+            sections.append({"section": section, "items": []})
+        sections[-1]["items"].append(
+            {"result": result, "blocks": chart_blocks(result, detail=False)}
+        )
+    return {
+        "wave": wave,
+        "counts": response_counts(wave),
+        "sections": sections,
+        "generated_at": timezone.now(),
+    }
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_report(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    return render(request, "surveys/staff/report.html", _report_context(wave))
+
+
+def pdf_available() -> bool:
+    """WeasyPrint needs the system library pango; without it PDF downloads are unavailable."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    if not pdf_available():
+        return render(
+            request, "surveys/staff/report_pdf_unavailable.html", {"wave": wave}, status=503
+        )
+    import weasyprint
+
+    html = render_to_string("surveys/staff/report_pdf.html", _report_context(wave), request)
+    stylesheet = weasyprint.CSS(filename=finders.find("css/report.css"))
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[stylesheet]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(safe_filename(wave, "rapport", "pdf"))
+    return response
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_prize(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    return render(
+        request,
+        "surveys/staff/results_prize.html",
+        {"wave": wave, "groups": prize_ranking(wave)},
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+class ExportForm(forms.Form):
+    layout = forms.ChoiceField(
+        label=gettext_lazy("Oppsett"),
+        choices=ExportJob.Layout.choices,
+        initial=ExportJob.Layout.WIDE,
+        widget=forms.RadioSelect,
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=ExportJob.Format.choices,
+        initial=ExportJob.Format.CSV,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Excel-filen har ett ark per oppsett og kodeboken."),
+    )
+    delimiter = forms.ChoiceField(
+        label=gettext_lazy("Skilletegn i CSV"),
+        choices=[
+            (";", gettext_lazy("Semikolon (norsk Excel, desimalkomma)")),
+            (",", gettext_lazy("Komma (standard CSV, desimalpunktum)")),
+        ],
+        initial=";",
+        widget=forms.RadioSelect,
+    )
+    bom = forms.BooleanField(
+        label=gettext_lazy("UTF-8 med BOM (for at Excel skal vise æ, ø og å riktig)"),
+        required=False,
+        initial=True,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Organisasjonstype"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size_classes = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Kommunestørrelse"),
+        choices=SizeClass.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statuses = forms.MultipleChoiceField(
+        label=gettext_lazy("Svarstatus"),
+        choices=[(NOT_STARTED, gettext_lazy("Ikke påbegynt")), *AnswerSet.Status.choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    counties = forms.MultipleChoiceField(
+        label=gettext_lazy("Fylke"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    include_personal_data = forms.BooleanField(
+        label=gettext_lazy("Ta med kontaktpersoners navn og e-post (personopplysninger)"),
+        required=False,
+    )
+    in_background = forms.BooleanField(
+        label=gettext_lazy("Lag filen i bakgrunnen og last den ned når den er klar"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, counties: list[County], personal_data: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].choices = [(c.number, f"{c.number} {c.name}") for c in counties]
+        if not personal_data:
+            del self.fields["include_personal_data"]
+
+    def options(self) -> ExportOptions:
+        data = self.cleaned_data
+        return ExportOptions(
+            layout=data["layout"],
+            format=data["format"],
+            delimiter=data["delimiter"],
+            bom=data["bom"],
+            include_personal_data=data.get("include_personal_data", False),
+            filters=ExportFilters(
+                kinds=tuple(data["kinds"]),
+                county_numbers=tuple(data["counties"]),
+                size_classes=tuple(data["size_classes"]),
+                statuses=tuple(data["statuses"]),
+            ),
+        )
+
+
+@staff_permission_required(EXPORT_RESPONSES)
+def export_form(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    personal = request.user.has_perm(EXPORT_PERSONAL_DATA)
+    if request.method == "POST" and request.POST.get("include_personal_data") and not personal:
+        raise PermissionDenied
+    counties = list(County.objects.filter(edition_id=wave.edition_id).order_by("number"))
+    form = ExportForm(request.POST or None, counties=counties, personal_data=personal)
+    if request.method == "POST" and form.is_valid():
+        options = form.options()
+        if options.format == "xlsx" and options.layout == "codebook":
+            options = replace(options, format="csv")
+        rows = export_row_count(wave, options)
+        if form.cleaned_data["in_background"] or rows > settings.EXPORT_SYNC_MAX_ROWS:
+            job = export_job_start(wave=wave, user_id=request.user.pk, options=options)
+            return redirect("surveys:export_job", pk=job.pk)
+        job = export_log_create(
+            wave=wave, user_id=request.user.pk, options=options, total_rows=rows
+        )
+        if options.format == "xlsx":
+            return _xlsx_download(wave, options, job)
+        return _csv_download(wave, options, job)
+    recent = (
+        ExportJob.objects.filter(wave=wave, requested_by=request.user)
+        .select_related("requested_by")
+        .order_by("-created_at", "-id")[:10]
+    )
+    return render(
+        request,
+        "surveys/staff/export_form.html",
+        {"wave": wave, "form": form, "recent": recent, "sync_max": settings.EXPORT_SYNC_MAX_ROWS},
+    )
+
+
+def _csv_download(wave: Wave, options: ExportOptions, job: ExportJob) -> StreamingHttpResponse:
+    def stream() -> Iterator[str]:
+        written = 0
+
+        def progress(done: int) -> None:
+            nonlocal written
+            written = done
+
+        yield from export_csv_lines(wave, options, progress=progress)
+        export_log_finish(job_id=job.pk, rows_written=written)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(job.file_name)
+    return response
+
+
+def _xlsx_download(wave: Wave, options: ExportOptions, job: ExportJob) -> FileResponse:
+    handle = tempfile.NamedTemporaryFile(dir=export_dir(), suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    try:
+        rows = write_xlsx(wave, options, Path(handle.name))
+        stream = open(handle.name, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        # The open handle keeps the data readable; the name disappears at once.
+        os.unlink(handle.name)
+    export_log_finish(job_id=job.pk, rows_written=rows)
+    return FileResponse(stream, as_attachment=True, filename=job.file_name)
+
+
+def _job_for(request: HttpRequest, pk: int) -> ExportJob:
+    """The job, if this user may see it: its owner, or staff with the permission to see all."""
+    job = get_object_or_404(ExportJob.objects.select_related("wave", "requested_by"), pk=pk)
+    if job.requested_by_id != request.user.pk and not request.user.has_perm(VIEW_ALL_EXPORTS):
+        raise Http404
+    if job.include_personal_data and not request.user.has_perm(EXPORT_PERSONAL_DATA):
+        raise PermissionDenied
+    return job
+
+
+@staff_permission_required(EXPORT_RESPONSES)
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    return render(request, "surveys/staff/export_job.html", {"job": job, "wave": job.wave})
+
+
+@staff_permission_required(EXPORT_RESPONSES)
+def export_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job_for(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "rows_written": job.rows_written,
+            "total_rows": job.total_rows,
+            "percent": job.progress_percent,
+            "finished": job.is_finished,
+            "download_url": (
+                reverse("surveys:export_job_download", args=[job.pk])
+                if job.status == ExportJob.Status.DONE
+                else None
+            ),
+        }
+    )
+
+
+@staff_permission_required(EXPORT_RESPONSES)
+def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_for(request, pk)
+    path = export_job_file(job)
+    if path is None:
+        raise Http404(_("Filen finnes ikke (lenger)."))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@staff_permission_required(VIEW_ALL_EXPORTS)
+def export_log(request: HttpRequest) -> HttpResponse:
+    """Every export (who, when, what), newest first: the audit trail of data leaving."""
+    jobs = ExportJob.objects.select_related("wave", "requested_by").order_by("-created_at", "-id")
+    return render(request, "surveys/staff/export_log.html", {"jobs": jobs[:500]})

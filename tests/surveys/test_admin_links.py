@@ -1,0 +1,114 @@
+"""Administrators revoke and re-issue personal links and reopen submitted answer sets."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from surveys.models import AccessToken, AnswerSet
+from surveys.services import response_get_or_create, response_submit
+from tests.builders import make_saved_answer, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey_admin(client):
+    user = make_staff()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="surveys"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def viewer_admin():
+    """Staff who may look at links and answer sets but not change them."""
+    user = make_staff()
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_accesstoken", "view_answerset"])
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_revoking_a_link_ends_the_respondents_session_at_once(
+    survey_admin, respondent_client, respondent, survey
+):
+    token = AccessToken.objects.get(contact=respondent)
+    assert respondent_client.get(f"/svar/{survey.wave.slug}/").status_code == 200
+
+    response = survey_admin.post(
+        "/admin/surveys/accesstoken/",
+        {"action": "revoke_links", "_selected_action": [token.pk]},
+        follow=True,
+    )
+
+    assert "1 lenke er trukket tilbake." in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert respondent_client.get(f"/svar/{survey.wave.slug}/").status_code != 200
+
+
+def test_reissuing_shows_a_new_working_link_once_and_revokes_the_old(
+    survey_admin, respondent_client, respondent, survey
+):
+    old = AccessToken.objects.get(contact=respondent)
+
+    response = survey_admin.post(
+        "/admin/surveys/accesstoken/",
+        {"action": "reissue_links", "_selected_action": [old.pk]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    link = re.search(r"https?://[^\s<]+/i/([A-Za-z0-9_\-]+)/", html)
+    assert link, html
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    fresh = Client()
+    assert fresh.get(f"/i/{link.group(1)}/").status_code == 302
+    assert fresh.get(f"/svar/{survey.wave.slug}/").status_code == 200
+    # The token itself is never stored: only its hash.
+    assert not AccessToken.objects.filter(token_hash=link.group(1)).exists()
+
+
+def test_an_administrator_can_reopen_a_submitted_answer_set(survey_admin, survey, respondent):
+    answer_set = response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+    make_saved_answer(question=survey.plan, answer_set=answer_set, value="nei")
+    response_submit(answer_set=answer_set, contact=respondent)
+
+    response = survey_admin.post(
+        "/admin/surveys/answerset/",
+        {"action": "reopen_answer_sets", "_selected_action": [answer_set.pk]},
+        follow=True,
+    )
+
+    assert "1 svarsett er åpnet for endringer." in response.content.decode()
+    answer_set.refresh_from_db()
+    assert answer_set.status == AnswerSet.Status.IN_PROGRESS
+    assert answer_set.changes.filter(action="reopened").exists()
+
+
+def test_staff_without_change_permission_cannot_revoke_or_reopen(
+    viewer_admin, respondent_client, respondent, survey
+):
+    token = AccessToken.objects.get(contact=respondent)
+
+    links = viewer_admin.get("/admin/surveys/accesstoken/").content.decode()
+    viewer_admin.post(
+        "/admin/surveys/accesstoken/", {"action": "revoke_links", "_selected_action": [token.pk]}
+    )
+
+    assert 'value="revoke_links"' not in links
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_the_link_list_never_shows_token_hashes(survey_admin, respondent_client, respondent):
+    token = AccessToken.objects.get(contact=respondent)
+
+    page = survey_admin.get(f"/admin/surveys/accesstoken/{token.pk}/change/").content.decode()
+
+    assert token.token_hash not in page
