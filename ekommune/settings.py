@@ -421,4 +421,4 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "surveys/staff/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "ekommune.http.client_address"
+AXES_CLIENT_IP_CALLABLE = "surveys.staff_login.axes_client_address"

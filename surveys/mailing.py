@@ -59,9 +59,8 @@ CANCELLED = "cancelled"
 
 
 def mailing_settings_for(wave: Wave) -> MailingSettings:
-    """The wave's mail language and reminder schedule (created with defaults when missing)."""
-    mailing_settings, _ = MailingSettings.objects.get_or_create(wave=wave)
-    return mailing_settings
+    """The wave's mail language and reminder schedule (defaults, unsaved, when not yet set)."""
+    return MailingSettings.objects.filter(wave=wave).first() or MailingSettings(wave=wave)
 
 
 def _organisation_ids(
@@ -511,7 +510,7 @@ def mail_sweep(*, now: datetime) -> list[int]:
     sending_before = now - timedelta(seconds=settings.MAIL_SWEEP_SENDING_AFTER)
     ids: list[int] = []
     for row in OutboundMessage.objects.stale(
-        now=now, queued_before=queued_before, sending_before=sending_before
+        queued_before=queued_before, sending_before=sending_before
     ).values("pk", "state", "queued_at", "claimed_at"):
         # Conditional on the row being exactly as we saw it: a worker that just claimed or
         # finished it wins, and two sweepers never both re-queue it.

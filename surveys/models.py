@@ -396,7 +396,7 @@ class MailRound(models.Model):
 
 
 class OutboundMessageQuerySet(models.QuerySet):
-    def stale(self, *, now: datetime, queued_before: datetime, sending_before: datetime):
+    def stale(self, *, queued_before: datetime, sending_before: datetime):
         """Rows whose task was lost (queued too long) or whose worker died (sending too long)."""
         return self.filter(
             models.Q(state=OutboundMessage.State.QUEUED, queued_at__lt=queued_before)
