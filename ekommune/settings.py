@@ -339,6 +339,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole periodic schedule in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "ekommune.heartbeat", "schedule": 30.0},
+    # --- issue 6: mailing and response rates ---
+    # Decides which scheduled reminder rounds are due (idempotent: one round per schedule point).
+    "reminders-queue-due": {"task": "surveys.reminders_queue_due", "schedule": 15 * 60.0},
+    # Re-queues mail rows whose task was lost (broker restart) or whose worker died.
+    "mail-sweep": {"task": "surveys.mail_sweep", "schedule": 5 * 60.0},
+    # A response-rate snapshot per open wave whenever a submission changed the figures, and at
+    # least hourly; "soon after each submission" without depending on the broker at submit time.
+    "rate-snapshots": {"task": "surveys.rate_snapshots_take", "schedule": 2 * 60.0},
+    # --- end issue 6 ---
 }
 # How long after the last heartbeat /healthz still reports the worker as alive.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
@@ -386,3 +395,30 @@ CELERY_BEAT_SCHEDULE["surveys-delete-old-export-files"] = {
     "schedule": 3600.0,
 }
 # --- end results and exports -------------------------------------------------------------------
+# --- Mailing and staff login protection (issue 6) ----------------------------------------------
+
+# A mail row still queued this long after its task was sent (lost task), or claimed by a worker
+# this long ago (dead worker), is re-queued by the sweeper. Longer than the task time limit.
+MAIL_SWEEP_QUEUED_AFTER = env_int("MAIL_SWEEP_QUEUED_AFTER", 10 * 60)
+MAIL_SWEEP_SENDING_AFTER = env_int("MAIL_SWEEP_SENDING_AFTER", CELERY_TASK_TIME_LIMIT + 60)
+# Transient SMTP failures are retried with exponential backoff up to this many attempts.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
+MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
+# How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
+
+# django-axes: failed staff logins lock out the combination of user name and client address, so
+# guessing from one address cannot lock an administrator out everywhere. The address is the
+# same one the rate limits use (X-Forwarded-For only from TRUSTED_PROXY_HOPS proxies).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "surveys/staff/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "surveys.staff_login.axes_client_address"

@@ -29,7 +29,9 @@ from surveys.models import (
     AnswerSet,
     Choice,
     ExportJob,
+    MailRound,
     MatrixRow,
+    OutboundMessage,
     Question,
     Section,
     Wave,
@@ -578,11 +580,25 @@ class AccessTokenAdmin(admin.ModelAdmin):
             )
 
 
+# --- Read-only logs ---------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
 # --- Export log (read only) ----------------------------------------------------------------
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdmin):
     """Who exported what and when: the log is evidence, so nobody edits or deletes it here."""
 
     list_display = [
@@ -600,11 +616,22 @@ class ExportJobAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     exclude = ["file_path"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
-        return False
+# --- Mail (read only: sending happens from the dashboard and the commands) ----------------
 
-    def has_delete_permission(self, request: HttpRequest, obj: ExportJob | None = None) -> bool:
-        return False
+
+@admin.register(MailRound)
+class MailRoundAdmin(ReadOnlyAdmin):
+    list_display = ["wave", "kind", "number", "trigger", "days_before_closing", "created_at"]
+    list_filter = ["wave", "kind", "trigger"]
+    list_select_related = ["wave"]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """Every message with its state; failed addresses are what an operator comes here for."""
+
+    list_display = ["to_email", "organisation", "kind", "round", "state", "attempts", "sent_at"]
+    list_filter = ["wave", "kind", "state"]
+    list_select_related = ["organisation", "round__wave"]
+    search_fields = ["to_email", "organisation__name", "organisation__number"]

@@ -4,6 +4,8 @@ from django.urls import path
 
 from surveys.views import respondent, results, staff
 
+from .views import dashboard  # dashboard, invitations and reminders (issue 6)
+
 app_name = "surveys"
 
 urlpatterns: list = [
@@ -62,4 +64,34 @@ urlpatterns: list = [
         name="export_job_download",
     ),
     # --- end results and exports ---
+    # --- dashboard: response rates, invitations, reminders (surveys/views/dashboard.py) ---
+    path("staff/dashboard/", dashboard.dashboard_waves, name="dashboard_waves"),
+    path("staff/dashboard/<slug:slug>/", dashboard.dashboard, name="dashboard"),
+    path(
+        "staff/dashboard/<slug:slug>/figures.json",
+        dashboard.dashboard_figures,
+        name="dashboard_figures",
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/status.csv",
+        dashboard.dashboard_status_csv,
+        name="dashboard_status_csv",
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/remind/", dashboard.dashboard_remind, name="dashboard_remind"
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/invite/", dashboard.dashboard_invite, name="dashboard_invite"
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/schedule/",
+        dashboard.dashboard_schedule,
+        name="dashboard_schedule",
+    ),
+    path(
+        "staff/dashboard/<slug:slug>/rounds/<slug:kind>/<int:number>/",
+        dashboard.dashboard_round,
+        name="dashboard_round",
+    ),
+    # --- end dashboard ---
 ]

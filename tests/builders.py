@@ -216,3 +216,41 @@ def make_answer(**overrides: Any) -> Answer:
     }
     values.update(overrides)
     return Answer.objects.create(**values)
+
+
+# --- issue 6: answer sets and contacts in bulk for response rates and mailing ---------------
+
+
+def make_answer_sets(*, wave: Wave, organisations, status: str = "submitted", at=None) -> list:
+    """Answer sets in bulk for rate tests (the respondent flow itself is tested elsewhere)."""
+    from surveys.models import AnswerSet
+
+    at = at or timezone.now()
+    submitted = status == AnswerSet.Status.SUBMITTED
+    return AnswerSet.objects.bulk_create(
+        [
+            AnswerSet(
+                wave=wave,
+                organisation=organisation,
+                status=status,
+                submitted_at=at if submitted else None,
+            )
+            for organisation in organisations
+        ]
+    )
+
+
+def make_contacts(organisations, per_organisation: int = 1) -> list[Contact]:
+    """Active contacts in bulk: kontakt<n>@<number>.example.invalid."""
+    return Contact.objects.bulk_create(
+        [
+            Contact(
+                organisation=organisation,
+                name=f"Kontakt {i} {organisation.name}",
+                email=f"kontakt{i}@{organisation.kind}{organisation.number}.example.invalid",
+                role="Rådmann",
+            )
+            for organisation in organisations
+            for i in range(1, per_organisation + 1)
+        ]
+    )

@@ -130,3 +130,32 @@ def test_the_export_log_is_listed_read_only_in_the_admin(survey_admin, survey):
     assert "analytiker" in listing
     assert page.status_code == 200 and 'type="submit" value="Lagre"' not in page.content.decode()
     assert deletion.status_code == 403
+
+
+def test_failed_messages_can_be_found_in_the_admin_but_not_edited(survey_admin, survey, respondent):
+    from django.utils import timezone
+
+    from surveys.models import MailKind, MailRound, OutboundMessage
+
+    now = timezone.now()
+    mail_round = MailRound.objects.create(
+        wave=survey.wave, kind=MailKind.INVITATION, number=1, trigger="manual", created_at=now
+    )
+    message = OutboundMessage.objects.create(
+        wave=survey.wave,
+        round=mail_round,
+        kind=MailKind.INVITATION,
+        contact=respondent,
+        organisation=survey.organisation,
+        to_email="feil@kommune.example",
+        state=OutboundMessage.State.FAILED,
+        reason="550 mailbox unavailable",
+        created_at=now,
+        queued_at=now,
+    )
+
+    listing = survey_admin.get("/admin/surveys/outboundmessage/?state__exact=failed")
+    edit = survey_admin.post(f"/admin/surveys/outboundmessage/{message.pk}/change/", {})
+
+    assert "feil@kommune.example" in listing.content.decode()
+    assert edit.status_code == 403

@@ -45,6 +45,13 @@ def demo_steps() -> list:
         pass
     else:
         steps.append(load_demo_surveys)
+    try:
+        from surveys.demo_wave import load_demo_wave_in_progress
+    except ImportError:
+        pass
+    else:
+        # A wave in progress: invitations, answers, a reminder round and a snapshot (issue 6).
+        steps.append(load_demo_wave_in_progress)
     return steps
 
 

@@ -1,0 +1,65 @@
+"""Queue a reminder round: `python manage.py send_reminders SLUG [--dry-run] [--due]`."""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from surveys import mailing
+from surveys.models import MailRound
+
+from ._wave import wave_by_slug
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind the invited organisations that have not submitted (up to the cap per "
+        "organisation). With --due, only create the scheduled round that is due, if any."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="The wave's short name, e.g. ekommune-2011.")
+        parser.add_argument("--dry-run", action="store_true", help="Only show who would get it.")
+        parser.add_argument(
+            "--due", action="store_true", help="Only the scheduled reminder that is due now."
+        )
+        parser.add_argument(
+            "--send-now",
+            action="store_true",
+            help="Also send in this process instead of waiting for the worker.",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        wave = wave_by_slug(str(options["slug"]))
+        now = timezone.now()
+        if options["dry_run"]:
+            if options["due"]:
+                point = mailing.reminder_point_due(wave=wave, now=now)
+                if point is None:
+                    self.stdout.write("Tørrkjøring: ingen påminnelse etter plan er forfalt nå.")
+                    return
+                self.stdout.write(f"Påminnelsen {point} dager før frist er forfalt.")
+            contacts = mailing.reminder_recipients(wave=wave)
+            for contact in contacts:
+                self.stdout.write(f"  {contact.organisation}: {contact.email}")
+            self.stdout.write(
+                f"Tørrkjøring: {len(contacts)} påminnelser til "
+                f"{len({c.organisation_id for c in contacts})} organisasjoner ville blitt sendt."
+            )
+            return
+        try:
+            if options["due"]:
+                mail_round = mailing.reminders_queue_due(wave=wave, now=now)
+            else:
+                mail_round = mailing.reminders_queue_now(
+                    wave=wave, organisations=None, now=now, trigger=MailRound.Trigger.COMMAND
+                )
+        except mailing.MailingError as exc:
+            raise CommandError(str(exc)) from exc
+        if mail_round is None:
+            self.stdout.write("Ingen påminnelse sendt: ingen å minne på, eller ingen forfalt.")
+            return
+        ids = list(mail_round.messages.values_list("pk", flat=True))
+        self.stdout.write(
+            self.style.SUCCESS(f"Påminnelse {mail_round.number}: {len(ids)} e-poster lagt i kø.")
+        )
+        if options["send_now"]:
+            self.stdout.write(f"Sendt nå: {mailing.messages_send_now(ids)}")

@@ -1,0 +1,479 @@
+"""Response rates of a wave, computed in the database: invited, started, submitted.
+
+Worded as KS reports them: "212 av 430 kommuner (49 %)". The denominator is every targeted
+organisation in the wave's register edition (not only the invited ones); percentages are rounded
+half up to whole numbers, as in the KS report.
+
+Definitions: *invited* = at least one invitation e-mail was sent to a contact; *started* = the
+organisation has an answer set (in progress or submitted); *submitted* = its answer set is
+submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from municipalities.models import Organisation, OrganisationKind, SizeClass
+from surveys.models import (
+    Answer,
+    AnswerSet,
+    MailKind,
+    OutboundMessage,
+    ResponseRateSnapshot,
+    Section,
+    Wave,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def percent(part: int, total: int) -> int | None:
+    """Whole-number percentage rounded half up (49.5 -> 50), None when there is no total."""
+    if not total:
+        return None
+    return int((Decimal(part) * 100 / Decimal(total)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Figures:
+    total: int = 0
+    invited: int = 0
+    started: int = 0
+    submitted: int = 0
+
+    @property
+    def invited_percent(self) -> int | None:
+        return percent(self.invited, self.total)
+
+    @property
+    def started_percent(self) -> int | None:
+        return percent(self.started, self.total)
+
+    @property
+    def submitted_percent(self) -> int | None:
+        return percent(self.submitted, self.total)
+
+    @property
+    def not_submitted(self) -> int:
+        return self.total - self.submitted
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            self.total + other.total,
+            self.invited + other.invited,
+            self.started + other.started,
+            self.submitted + other.submitted,
+        )
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {
+            **asdict(self),
+            "invited_percent": self.invited_percent,
+            "started_percent": self.started_percent,
+            "submitted_percent": self.submitted_percent,
+        }
+
+
+def kind_noun(kind: str, count: int) -> str:
+    if kind == OrganisationKind.FYLKESKOMMUNE:
+        return ngettext("fylkeskommune", "fylkeskommuner", count)
+    return ngettext("kommune", "kommuner", count)
+
+
+def format_percent(value: int | None) -> str:
+    return "–" if value is None else f"{value} %"
+
+
+def headline(kind: str, figures: Figures) -> str:
+    """ "212 av 430 kommuner (49 %)", the way KS words a response rate."""
+    return _("%(part)s av %(total)s %(noun)s (%(percent)s)") % {
+        "part": figures.submitted,
+        "total": figures.total,
+        "noun": kind_noun(kind, figures.total),
+        "percent": format_percent(figures.submitted_percent),
+    }
+
+
+@dataclass(frozen=True)
+class CountyRates:
+    county_id: int
+    number: str
+    name: str
+    kommuner: Figures = field(default_factory=Figures)
+    fylkeskommuner: Figures = field(default_factory=Figures)
+
+    @property
+    def all(self) -> Figures:
+        return self.kommuner + self.fylkeskommuner
+
+
+@dataclass(frozen=True)
+class SizeClassRates:
+    size_class: int
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class WaveRates:
+    """Everything the dashboard and `response_rates` show, from two queries."""
+
+    by_kind: dict[str, Figures]
+    by_county: list[CountyRates]
+    by_size_class: list[SizeClassRates]
+
+    @property
+    def kommuner(self) -> Figures:
+        return self.by_kind.get(OrganisationKind.KOMMUNE, Figures())
+
+    @property
+    def fylkeskommuner(self) -> Figures:
+        return self.by_kind.get(OrganisationKind.FYLKESKOMMUNE, Figures())
+
+    @property
+    def overall(self) -> Figures:
+        return self.kommuner + self.fylkeskommuner
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "overall": self.overall.as_dict(),
+            "by_kind": {kind: figures.as_dict() for kind, figures in self.by_kind.items()},
+            "by_county": [
+                {
+                    "number": row.number,
+                    "name": row.name,
+                    "kommuner": row.kommuner.as_dict(),
+                    "fylkeskommuner": row.fylkeskommuner.as_dict(),
+                }
+                for row in self.by_county
+            ],
+            "by_size_class": [
+                {"size_class": row.size_class, "label": row.label, **row.figures.as_dict()}
+                for row in self.by_size_class
+            ],
+        }
+
+
+def targeted_organisations(wave: Wave) -> QuerySet[Organisation]:
+    """The organisations a wave goes to: its register edition, its target kinds."""
+    return Organisation.objects.filter(edition_id=wave.edition_id, kind__in=wave.target_kinds)
+
+
+def _with_rate_flags(wave: Wave) -> QuerySet[Organisation]:
+    # One answer set per organisation and wave (unique constraint), so the filtered LEFT JOIN
+    # never multiplies rows; "invited" is an EXISTS so several contacts count once.
+    invited = OutboundMessage.objects.filter(
+        wave=wave,
+        kind=MailKind.INVITATION,
+        organisation=OuterRef("pk"),
+        state=OutboundMessage.State.SENT,
+    )
+    return targeted_organisations(wave).annotate(
+        wave_answer_set=FilteredRelation("answer_sets", condition=Q(answer_sets__wave=wave)),
+        is_invited=Exists(invited),
+    )
+
+
+def _figures_aggregates() -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "invited": Count("pk", filter=Q(is_invited=True)),
+        "started": Count("pk", filter=Q(wave_answer_set__isnull=False)),
+        "submitted": Count("pk", filter=Q(wave_answer_set__status=AnswerSet.Status.SUBMITTED)),
+    }
+
+
+def _figures(row: dict) -> Figures:
+    return Figures(row["total"], row["invited"], row["started"], row["submitted"])
+
+
+def rates_by_county_and_kind(wave: Wave) -> list[CountyRates]:
+    """Figures per county, split into kommuner and the fylkeskommune (one GROUP BY query)."""
+    rows = (
+        _with_rate_flags(wave)
+        .values("county_id", "county__number", "county__name", "kind")
+        .annotate(**_figures_aggregates())
+        .order_by("county__number", "kind")
+    )
+    counties: dict[int, dict] = {}
+    for row in rows:
+        entry = counties.setdefault(
+            row["county_id"],
+            {
+                "county_id": row["county_id"],
+                "number": row["county__number"],
+                "name": row["county__name"],
+            },
+        )
+        key = "fylkeskommuner" if row["kind"] == OrganisationKind.FYLKESKOMMUNE else "kommuner"
+        entry[key] = _figures(row)
+    return [CountyRates(**entry) for entry in counties.values()]
+
+
+def rates_by_size_class(wave: Wave) -> list[SizeClassRates]:
+    """Kommuner per size class, every class listed even when empty (one GROUP BY query)."""
+    rows = (
+        _with_rate_flags(wave)
+        .filter(kind=OrganisationKind.KOMMUNE)
+        .values("size_class")
+        .annotate(**_figures_aggregates())
+        .order_by("size_class")
+    )
+    by_class = {row["size_class"]: _figures(row) for row in rows}
+    return [
+        SizeClassRates(int(size_class), str(size_class.label), by_class.get(size_class, Figures()))
+        for size_class in SizeClass
+    ]
+
+
+def wave_rates(wave: Wave) -> WaveRates:
+    """Overall, by kind, by county and by size class, in two queries."""
+    by_county = rates_by_county_and_kind(wave)
+    by_kind: dict[str, Figures] = {}
+    for kind in wave.target_kinds:
+        key = "fylkeskommuner" if kind == OrganisationKind.FYLKESKOMMUNE else "kommuner"
+        by_kind[kind] = sum((getattr(row, key) for row in by_county), Figures())
+    by_size_class = (
+        rates_by_size_class(wave) if OrganisationKind.KOMMUNE in wave.target_kinds else []
+    )
+    return WaveRates(by_kind=by_kind, by_county=by_county, by_size_class=by_size_class)
+
+
+def latest_snapshot(wave: Wave) -> ResponseRateSnapshot | None:
+    return wave.rate_snapshots.order_by("-taken_at").first()
+
+
+def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
+    """Cumulative submitted answer sets per Oslo calendar day, per kind (one query)."""
+    rows = (
+        AnswerSet.objects.filter(
+            wave=wave, status=AnswerSet.Status.SUBMITTED, submitted_at__isnull=False
+        )
+        .annotate(day=TruncDate("submitted_at", tzinfo=OSLO))
+        .values("day", "organisation__kind")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    per_day: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        per_day[row["day"]][row["organisation__kind"]] += row["n"]
+    series = []
+    totals: dict[str, int] = defaultdict(int)
+    for day in sorted(per_day):
+        for kind, n in per_day[day].items():
+            totals[kind] += n
+        series.append(
+            {
+                "day": day,
+                "kommuner": totals[OrganisationKind.KOMMUNE],
+                "fylkeskommuner": totals[OrganisationKind.FYLKESKOMMUNE],
+            }
+        )
+    return series
+
+
+# --- The status list: organisations that have not submitted ---------------------------------
+
+
+@dataclass
+class ContactStatus:
+    name: str
+    email: str
+    role: str
+    failed_reason: str = ""
+
+
+@dataclass
+class OrganisationStatus:
+    organisation_id: int
+    number: str
+    name: str
+    kind: str
+    county: str
+    size_class: int | None
+    started: bool
+    sections_answered: int
+    sections_total: int
+    last_reminder_at: dt.datetime | None
+    reminders: int
+    invited: bool
+    contacts: list[ContactStatus] = field(default_factory=list)
+
+    @property
+    def has_failed_address(self) -> bool:
+        return any(contact.failed_reason for contact in self.contacts)
+
+
+def applicable_section_counts(wave: Wave) -> dict[str, int]:
+    """How many sections apply to each organisation kind (sections are few: one query)."""
+    sections = list(Section.objects.filter(wave=wave).values_list("applies_to", flat=True))
+    return {
+        kind: sum(1 for applies_to in sections if not applies_to or kind in applies_to)
+        for kind in OrganisationKind.values
+    }
+
+
+def sections_answered_by_organisation(
+    wave: Wave, *, organisation_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Per organisation, the number of sections with at least one answer (one query)."""
+    answers = Answer.objects.filter(answer_set__wave=wave)
+    if organisation_ids is not None:
+        answers = answers.filter(answer_set__organisation_id__in=organisation_ids)
+    rows = answers.values("answer_set__organisation_id").annotate(
+        n=Count("question__section_id", distinct=True)
+    )
+    return {row["answer_set__organisation_id"]: row["n"] for row in rows}
+
+
+def not_submitted_status(
+    wave: Wave, *, organisation_ids: list[int] | None = None
+) -> list[OrganisationStatus]:
+    """Targeted organisations that have not submitted, with progress, contacts and reminders.
+
+    A constant number of queries whatever the number of organisations.
+    """
+    from municipalities.models import Contact
+
+    last_reminder = (
+        OutboundMessage.objects.filter(
+            wave=wave,
+            kind=MailKind.REMINDER,
+            organisation=OuterRef("pk"),
+            state=OutboundMessage.State.SENT,
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(last=Max("sent_at"))
+        .values("last")
+    )
+    reminder_rounds = (
+        OutboundMessage.objects.filter(
+            wave=wave, kind=MailKind.REMINDER, organisation=OuterRef("pk")
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("round_id", distinct=True))
+        .values("n")
+    )
+    organisations = (
+        _with_rate_flags(wave)
+        .exclude(wave_answer_set__status=AnswerSet.Status.SUBMITTED)
+        .annotate(
+            wave_answer_set_id=F("wave_answer_set__id"),
+            last_reminder_at=Subquery(last_reminder),
+            reminder_rounds=Subquery(reminder_rounds),
+        )
+        .select_related("county")
+        .order_by("kind", "number")
+    )
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=organisation_ids)
+    organisations = list(organisations)
+    ids = [organisation.pk for organisation in organisations]
+    section_totals = applicable_section_counts(wave)
+    answered = sections_answered_by_organisation(wave, organisation_ids=ids)
+    failed: dict[int, str] = {}
+    for contact_id, reason in (
+        OutboundMessage.objects.filter(
+            wave=wave, organisation_id__in=ids, state=OutboundMessage.State.FAILED
+        )
+        .order_by("failed_at")
+        .values_list("contact_id", "reason")
+    ):
+        failed[contact_id] = reason
+    contacts: dict[int, list[ContactStatus]] = defaultdict(list)
+    for contact in Contact.objects.filter(organisation_id__in=ids, is_active=True).order_by(
+        "name", "email"
+    ):
+        contacts[contact.organisation_id].append(
+            ContactStatus(contact.name, contact.email, contact.role, failed.get(contact.pk, ""))
+        )
+    return [
+        OrganisationStatus(
+            organisation_id=organisation.pk,
+            number=organisation.number,
+            name=organisation.name,
+            kind=organisation.kind,
+            county=organisation.county.name,
+            size_class=organisation.size_class,
+            started=organisation.wave_answer_set_id is not None,
+            sections_answered=answered.get(organisation.pk, 0),
+            sections_total=section_totals.get(organisation.kind, 0),
+            last_reminder_at=organisation.last_reminder_at,
+            reminders=organisation.reminder_rounds or 0,
+            invited=organisation.is_invited,
+            contacts=contacts.get(organisation.pk, []),
+        )
+        for organisation in organisations
+    ]
+
+
+def failed_messages(wave: Wave, *, limit: int = 200) -> QuerySet[OutboundMessage]:
+    """Bounced or failed addresses, newest first, for the dashboard."""
+    return (
+        OutboundMessage.objects.filter(wave=wave, state=OutboundMessage.State.FAILED)
+        .select_related("organisation", "contact", "round")
+        .order_by("-failed_at")[:limit]
+    )
+
+
+def mail_rounds_summary(wave: Wave) -> list[dict[str, object]]:
+    """Every sending round with its counts per state: when, to how many, with what result."""
+    rows = (
+        OutboundMessage.objects.filter(wave=wave)
+        .values("round_id")
+        .annotate(
+            recipients=Count("pk"),
+            organisations=Count("organisation_id", distinct=True),
+            sent=Count("pk", filter=Q(state=OutboundMessage.State.SENT)),
+            failed=Count("pk", filter=Q(state=OutboundMessage.State.FAILED)),
+            pending=Count(
+                "pk",
+                filter=Q(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]),
+            ),
+        )
+    )
+    counts = {row["round_id"]: row for row in rows}
+    empty = {"recipients": 0, "organisations": 0, "sent": 0, "failed": 0, "pending": 0}
+    return [
+        {"round": mail_round, **{k: counts.get(mail_round.pk, empty)[k] for k in empty}}
+        for mail_round in wave.mail_rounds.select_related("created_by").order_by("-created_at")
+    ]
+
+
+def oslo_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(OSLO).date()
+
+
+__all__ = [
+    "Figures",
+    "WaveRates",
+    "failed_messages",
+    "headline",
+    "latest_snapshot",
+    "mail_rounds_summary",
+    "not_submitted_status",
+    "percent",
+    "submissions_by_day",
+    "wave_rates",
+]

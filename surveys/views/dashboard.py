@@ -1,0 +1,520 @@
+"""The staff dashboard: response rates live, the status list, invitations and reminders.
+
+Access: anonymous users go to the login page; logged-in users must be staff and hold the
+page's permission (surveys.view_dashboard to look, surveys.send_mail to send, and
+surveys.export_personal_data for the status list with contact persons as CSV), otherwise 403.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from municipalities.models import County, OrganisationKind, SizeClass
+from surveys import mailing, rates
+from surveys.models import MailingSettings, MailRound, Wave
+
+VIEW_DASHBOARD = "surveys.view_dashboard"
+SEND_MAIL = "surveys.send_mail"
+EXPORT_PERSONAL_DATA = "surveys.export_personal_data"
+
+
+def staff_permission_required(permission: str) -> Callable:
+    """Anonymous -> login page; not staff or without the permission -> 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _wave(slug: str) -> Wave:
+    return get_object_or_404(Wave.objects.select_related("edition"), slug=slug)
+
+
+# --- The chart of submissions over time, drawn on the server as SVG -----------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 640, 240
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 16, 12, 36
+
+
+def submissions_chart(wave: Wave, result: rates.WaveRates, today: date) -> dict[str, Any]:
+    """Cumulative share submitted per day, per kind, as SVG coordinates and a table."""
+    series = rates.submissions_by_day(wave)
+    start = rates.oslo_date(wave.opens_at) if wave.opens_at else None
+    if series and (start is None or series[0]["day"] < start):
+        start = series[0]["day"]
+    start = start or today
+    end = today
+    if wave.closes_at:
+        end = min(end, rates.oslo_date(wave.closes_at))
+    end = max(end, start + timedelta(days=1))
+    days = (end - start).days
+    plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    plot_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+
+    def x(day: date) -> float:
+        return round(CHART_LEFT + plot_w * (day - start).days / days, 1)
+
+    def y(pct: float) -> float:
+        return round(CHART_TOP + plot_h * (1 - pct / 100), 1)
+
+    lines = []
+    for key, kind, css in (
+        ("kommuner", OrganisationKind.KOMMUNE, "chart-line-kommuner"),
+        ("fylkeskommuner", OrganisationKind.FYLKESKOMMUNE, "chart-line-fylkeskommuner"),
+    ):
+        total = result.by_kind.get(kind, rates.Figures()).total
+        if not total:
+            continue
+        points = [(x(start), y(0))]
+        previous = 0.0
+        for row in series:
+            pct = 100 * row[key] / total
+            points.append((x(row["day"]), y(previous)))
+            points.append((x(row["day"]), y(pct)))
+            previous = pct
+        points.append((x(end), y(previous)))
+        lines.append(
+            {
+                "css": css,
+                "label": rates.kind_noun(kind, 2).capitalize(),
+                "points": " ".join(f"{px},{py}" for px, py in points),
+            }
+        )
+    step = max(1, days // 6)
+    x_ticks = [
+        {"x": x(start + timedelta(days=n)), "label": f"{(start + timedelta(days=n)):%d.%m}"}
+        for n in range(0, days + 1, step)
+    ]
+    y_ticks = [{"y": y(pct), "label": f"{pct} %"} for pct in (0, 25, 50, 75, 100)]
+    table = [
+        {
+            "day": row["day"],
+            "kommuner": row["kommuner"],
+            "kommuner_percent": rates.percent(row["kommuner"], result.kommuner.total),
+            "fylkeskommuner": row["fylkeskommuner"],
+            "fylkeskommuner_percent": rates.percent(
+                row["fylkeskommuner"], result.fylkeskommuner.total
+            ),
+        }
+        for row in series
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "top": CHART_TOP,
+        "bottom": CHART_HEIGHT - CHART_BOTTOM,
+        "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+        "lines": lines,
+        "x_ticks": x_ticks,
+        "y_ticks": y_ticks,
+        "table": table,
+    }
+
+
+# --- Forms --------------------------------------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    TARGETS = [
+        ("all", gettext_lazy("Alle organisasjoner i undersøkelsen")),
+        ("county", gettext_lazy("Ett fylke")),
+        ("kind", gettext_lazy("Én type (kommuner eller fylkeskommuner)")),
+        ("organisations", gettext_lazy("Enkeltorganisasjoner")),
+    ]
+    target = forms.ChoiceField(
+        label=gettext_lazy("Hvem skal inviteres?"),
+        choices=TARGETS,
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+    county = forms.ModelChoiceField(
+        label=gettext_lazy("Fylke"), queryset=County.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=[("", "—"), *OrganisationKind.choices],
+        required=False,
+    )
+    numbers = forms.CharField(
+        label=gettext_lazy("Organisasjonsnumre"),
+        help_text=gettext_lazy("Kommune- eller fylkesnumre, skilt med komma, f.eks. 0301, 1201."),
+        required=False,
+    )
+    resend = forms.BooleanField(
+        label=gettext_lazy("Send på nytt også til dem som allerede er invitert"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, wave: Wave, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wave = wave
+        self.fields["county"].queryset = County.objects.filter(edition_id=wave.edition_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        target = data.get("target")
+        if target == "county" and not data.get("county"):
+            self.add_error("county", _("Velg et fylke."))
+        if target == "kind" and not data.get("kind"):
+            self.add_error("kind", _("Velg en type."))
+        if target == "organisations":
+            numbers = [n.strip() for n in (data.get("numbers") or "").split(",") if n.strip()]
+            if not numbers:
+                self.add_error("numbers", _("Skriv minst ett organisasjonsnummer."))
+            else:
+                found = dict(
+                    rates.targeted_organisations(self.wave)
+                    .filter(number__in=numbers)
+                    .values_list("number", "pk")
+                )
+                unknown = [n for n in numbers if n not in found]
+                if unknown:
+                    self.add_error(
+                        "numbers",
+                        _("Finnes ikke i undersøkelsen: %(numbers)s")
+                        % {"numbers": ", ".join(unknown)},
+                    )
+                data["organisation_ids"] = list(found.values())
+        return data
+
+    def organisations(self) -> list[int] | None:
+        data = self.cleaned_data
+        queryset = rates.targeted_organisations(self.wave)
+        if data["target"] == "county":
+            return list(queryset.filter(county=data["county"]).values_list("pk", flat=True))
+        if data["target"] == "kind":
+            return list(queryset.filter(kind=data["kind"]).values_list("pk", flat=True))
+        if data["target"] == "organisations":
+            return data["organisation_ids"]
+        return None
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    try:
+        days = sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()})
+    except ValueError as exc:
+        raise ValidationError(_("Skriv hele dager skilt med komma, f.eks. 14, 7, 2.")) from exc
+    if any(day < 0 or day > 365 for day in days):
+        raise ValidationError(_("Dager før frist må være mellom 0 og 365."))
+    return sorted(days, reverse=True)
+
+
+class ScheduleForm(forms.ModelForm):
+    reminder_days_text = forms.CharField(
+        label=gettext_lazy("Påminnelser, dager før frist"),
+        help_text=gettext_lazy("Skilt med komma, f.eks. 14, 7, 2. Tomt felt: ingen plan."),
+        required=False,
+    )
+
+    class Meta:
+        model = MailingSettings
+        fields = ["language", "reminders_enabled", "max_reminders_per_organisation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reminder_days_text"].initial = ", ".join(
+            str(day) for day in self.instance.reminder_days
+        )
+        self.order_fields(
+            ["reminder_days_text", "reminders_enabled", "max_reminders_per_organisation"]
+        )
+
+    def clean_reminder_days_text(self) -> list[int]:
+        return parse_reminder_days(self.cleaned_data.get("reminder_days_text") or "")
+
+    def save(self, commit: bool = True) -> MailingSettings:
+        self.instance.reminder_days = self.cleaned_data["reminder_days_text"]
+        return super().save(commit=commit)
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_permission_required(VIEW_DASHBOARD)
+def dashboard_waves(request: HttpRequest) -> HttpResponse:
+    waves = Wave.objects.select_related("edition").order_by("-year", "slug")
+    return render(request, "surveys/staff/dashboard_waves.html", {"waves": waves})
+
+
+def _figures_payload(wave: Wave, result: rates.WaveRates, now: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"updated_at": timezone.localtime(now).strftime("%H:%M:%S")}
+    for kind, figures in result.by_kind.items():
+        payload[kind] = {"headline": rates.headline(kind, figures), **figures.as_dict()}
+    payload["overall"] = result.overall.as_dict()
+    return payload
+
+
+@require_GET
+@never_cache
+@staff_permission_required(VIEW_DASHBOARD)
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    now = timezone.now()
+    result = rates.wave_rates(wave)
+    snapshot = rates.latest_snapshot(wave)
+    snapshot_change = None
+    if snapshot is not None:
+        snapshot_change = result.overall.submitted - snapshot.submitted
+    mailing_settings = mailing.mailing_settings_for(wave)
+    user = request.user
+    context = {
+        "wave": wave,
+        "now": now,
+        "rates": result,
+        "headlines": [
+            {"kind": kind, "text": rates.headline(kind, figures), "figures": figures}
+            for kind, figures in result.by_kind.items()
+        ],
+        "snapshot": snapshot,
+        "snapshot_change": snapshot_change,
+        "chart": submissions_chart(wave, result, rates.oslo_date(now)),
+        "status_rows": rates.not_submitted_status(wave),
+        "failed": rates.failed_messages(wave),
+        "rounds": rates.mail_rounds_summary(wave),
+        "mailing_settings": mailing_settings,
+        "size_class_labels": dict(SizeClass.choices),
+        "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
+        "can_send": user.has_perm(SEND_MAIL),
+        "can_export": user.has_perm(EXPORT_PERSONAL_DATA),
+    }
+    return render(request, "surveys/staff/dashboard.html", context)
+
+
+@require_GET
+@never_cache
+@staff_permission_required(VIEW_DASHBOARD)
+def dashboard_figures(request: HttpRequest, slug: str) -> JsonResponse:
+    """The headline figures for the page's periodic refresh (static/js/dashboard.js)."""
+    wave = _wave(slug)
+    return JsonResponse(_figures_payload(wave, rates.wave_rates(wave), timezone.now()))
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@staff_permission_required(EXPORT_PERSONAL_DATA)
+def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisations that have not submitted, one row per contact person."""
+    if not request.user.has_perm(VIEW_DASHBOARD):
+        raise PermissionDenied
+    wave = _wave(slug)
+    rows = rates.not_submitted_status(wave)
+    size_labels = dict(SizeClass.choices)
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # Excel opens UTF-8 with a BOM correctly (æøå)
+        yield writer.writerow(
+            [
+                _("Nummer"),
+                _("Navn"),
+                _("Type"),
+                _("Fylke"),
+                _("Størrelsesklasse"),
+                _("Status"),
+                _("Deler med svar"),
+                _("Deler i alt"),
+                _("Påminnelser"),
+                _("Siste påminnelse"),
+                _("Kontaktperson"),
+                _("E-post"),
+                _("Rolle"),
+                _("Feil ved utsending"),
+            ]
+        )
+        for row in rows:
+            status = _("Påbegynt") if row.started else _("Ikke påbegynt")
+            last = (
+                timezone.localtime(row.last_reminder_at, rates.OSLO).strftime("%Y-%m-%d %H:%M")
+                if row.last_reminder_at
+                else ""
+            )
+            base = [
+                row.number,
+                row.name,
+                OrganisationKind(row.kind).label,
+                row.county,
+                size_labels.get(row.size_class, ""),
+                status,
+                row.sections_answered,
+                row.sections_total,
+                row.reminders,
+                last,
+            ]
+            for contact in row.contacts or [None]:
+                extra = (
+                    [contact.name, contact.email, contact.role, contact.failed_reason]
+                    if contact
+                    else ["", "", "", ""]
+                )
+                yield writer.writerow([csv_safe(value) for value in base + extra])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="status-{wave.slug}.csv"'
+    return response
+
+
+@require_POST
+@staff_permission_required(SEND_MAIL)
+def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send a reminder now to the chosen organisations (or all that have not submitted)."""
+    wave = _wave(slug)
+    if "all" in request.POST:
+        selection: list[int] | None = None
+    else:
+        raw = request.POST.getlist("only") or request.POST.getlist("organisation")
+        try:
+            selection = [int(value) for value in raw]
+        except ValueError:
+            selection = []
+        if not selection:
+            messages.error(request, _("Velg minst én organisasjon som skal få påminnelse."))
+            return redirect("surveys:dashboard", slug=wave.slug)
+    try:
+        mail_round = mailing.reminders_queue_now(
+            wave=wave, organisations=selection, now=timezone.now(), user=request.user
+        )
+    except mailing.MailingError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:dashboard", slug=wave.slug)
+    if mail_round is None:
+        messages.warning(
+            request,
+            _(
+                "Ingen påminnelse sendt: de valgte har sendt inn, er ikke invitert, "
+                "eller har nådd maksimalt antall påminnelser."
+            ),
+        )
+    else:
+        count = mail_round.messages.count()
+        messages.success(
+            request,
+            _("Påminnelse %(number)s: %(count)s e-poster lagt i kø.")
+            % {"number": mail_round.number, "count": count},
+        )
+    return redirect("surveys:dashboard", slug=wave.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required(SEND_MAIL)
+def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    form = InvitationForm(request.POST or None, wave=wave)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        organisations = form.organisations()
+        resend = form.cleaned_data["resend"]
+        if "preview" in request.POST:
+            preview = mailing.invitation_recipients(
+                wave=wave, organisations=organisations, resend=resend
+            )
+        else:
+            try:
+                ids = mailing.invitations_queue(
+                    wave=wave,
+                    organisations=organisations,
+                    resend=resend,
+                    now=timezone.now(),
+                    user=request.user,
+                )
+            except mailing.MailingError as exc:
+                messages.error(request, str(exc))
+            else:
+                if ids:
+                    messages.success(
+                        request, _("%(count)s invitasjoner lagt i kø.") % {"count": len(ids)}
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _("Ingen nye invitasjoner: alle valgte kontaktpersoner er invitert."),
+                    )
+                return redirect("surveys:dashboard", slug=wave.slug)
+    return render(
+        request,
+        "surveys/staff/dashboard_invite.html",
+        {"wave": wave, "form": form, "preview": preview},
+    )
+
+
+@require_GET
+@staff_permission_required(VIEW_DASHBOARD)
+def dashboard_round(request: HttpRequest, slug: str, kind: str, number: int) -> HttpResponse:
+    """One sending round afterwards: when, by whom, to whom, and what happened to each e-mail."""
+    wave = _wave(slug)
+    mail_round = get_object_or_404(
+        MailRound.objects.select_related("created_by"), wave=wave, kind=kind, number=number
+    )
+    messages_ = mail_round.messages.select_related("organisation").order_by(
+        "organisation__kind", "organisation__number", "to_email"
+    )
+    return render(
+        request,
+        "surveys/staff/dashboard_round.html",
+        {"wave": wave, "round": mail_round, "messages_list": messages_},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required(SEND_MAIL)
+def dashboard_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = _wave(slug)
+    form = ScheduleForm(request.POST or None, instance=mailing.mailing_settings_for(wave))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Påminnelsesplanen er lagret."))
+        return redirect("surveys:dashboard", slug=wave.slug)
+    return render(request, "surveys/staff/dashboard_schedule.html", {"wave": wave, "form": form})
+
+
+__all__ = [
+    "dashboard",
+    "dashboard_figures",
+    "dashboard_invite",
+    "dashboard_remind",
+    "dashboard_round",
+    "dashboard_schedule",
+    "dashboard_status_csv",
+    "dashboard_waves",
+]
