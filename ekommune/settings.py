@@ -210,6 +210,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not :memory:) so that a Celery worker started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+# --- benchmarks (issue 8): PostgreSQL's JIT compiler off ---
+# Report queries over 100,000 organisations (the dashboard's GROUP BY) cross PostgreSQL's JIT
+# cost threshold and spent about a second compiling a query that runs in 0.2 s; this app's
+# queries are short, so JIT does not pay off. PG_JIT=1 leaves the server's setting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+# --- end benchmarks ---
 
 # --- Cache (rate limits, worker heartbeat) -----------------------------------------------------
 
