@@ -414,6 +414,10 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
 # How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
+# --- benchmarks (issue 8) ---
+# Rows per page of the dashboard's status list (organisations that have not submitted).
+DASHBOARD_STATUS_PAGE_SIZE = env_int("DASHBOARD_STATUS_PAGE_SIZE", 500)
+# --- end benchmarks ---
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so
 # guessing from one address cannot lock an administrator out everywhere. The address is the

@@ -346,9 +346,14 @@ def sections_answered_by_organisation(
 
 
 def not_submitted_status(
-    wave: Wave, *, organisation_ids: list[int] | None = None
+    wave: Wave,
+    *,
+    organisation_ids: list[int] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[OrganisationStatus]:
-    """Targeted organisations that have not submitted, with progress, contacts and reminders.
+    """Targeted organisations that have not submitted, with progress, contacts and reminders;
+    `offset`/`limit` give one page of them (in the list's order: kind, number).
 
     A constant number of queries whatever the number of organisations.
     """
@@ -388,6 +393,8 @@ def not_submitted_status(
     )
     if organisation_ids is not None:
         organisations = organisations.filter(pk__in=organisation_ids)
+    if limit is not None:
+        organisations = organisations[offset : offset + limit]
     organisations = list(organisations)
     ids = [organisation.pk for organisation in organisations]
     section_totals = applicable_section_counts(wave)

@@ -334,3 +334,33 @@ def test_every_round_can_be_inspected_afterwards_with_each_recipient_and_result(
     assert reverse("surveys:dashboard_round", args=[invited_wave.slug, "reminder", 1]) in page(
         client, mail_admin, invited_wave
     )
+
+
+# --- benchmarks (issue 8): the status list in pages ------------------------------------------
+
+
+def test_the_status_list_comes_in_pages_that_together_name_every_organisation(
+    client, national_wave, dashboard_user, settings
+):
+    settings.DASHBOARD_STATUS_PAGE_SIZE = 100
+    client.force_login(dashboard_user)
+
+    listed = []
+    for number in (1, 2, 3):
+        html = client.get(url("dashboard", national_wave), {"side": number}).content.decode()
+        assert "221 organisasjoner har ikke sendt inn" in html
+        assert f"Side {number} av 3" in html
+        listed += [chunk.split('"', 1)[0] for chunk in html.split('data-organisation="')[1:]]
+    assert "Viser 201–221 av 221." in html
+    assert "?side=2#status-heading" in html and "?side=4" not in html
+
+    expected = set(
+        Organisation.objects.filter(edition=national_wave.edition)
+        .exclude(pk__in=national_wave.submitted_ids)
+        .values_list("number", flat=True)
+    )
+    assert len(listed) == len(expected) == 221
+    assert set(listed) == expected
+    # A page number out of range shows the nearest page instead of failing.
+    html = client.get(url("dashboard", national_wave), {"side": "99"}).content.decode()
+    assert "Side 3 av 3" in html
