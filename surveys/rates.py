@@ -32,7 +32,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from municipalities.models import Organisation, OrganisationKind, SizeClass
+from municipalities.models import County, Organisation, OrganisationKind, SizeClass
 from surveys.models import (
     Answer,
     AnswerSet,
@@ -206,55 +206,66 @@ def _figures(row: dict) -> Figures:
     return Figures(row["total"], row["invited"], row["started"], row["submitted"])
 
 
-def rates_by_county_and_kind(wave: Wave) -> list[CountyRates]:
-    """Figures per county, split into kommuner and the fylkeskommune (one GROUP BY query)."""
-    rows = (
+def _rate_rows(wave: Wave) -> list[dict]:
+    """Figures per (county, kind, size class) in one GROUP BY on plain columns: hashed in the
+    database, without sorting every organisation (100,000 of them in the issue 8 benchmarks);
+    the per-county and per-size-class figures are sums of these few thousand rows."""
+    return list(
         _with_rate_flags(wave)
-        .values("county_id", "county__number", "county__name", "kind")
+        .values("county_id", "kind", "size_class")
         .annotate(**_figures_aggregates())
-        .order_by("county__number", "kind")
+        .order_by()
     )
-    counties: dict[int, dict] = {}
+
+
+def _county_rates(wave: Wave, rows: list[dict]) -> list[CountyRates]:
+    counties = {
+        county.pk: county
+        for county in County.objects.filter(edition_id=wave.edition_id).only("number", "name")
+    }
+    by_county: dict[int, dict] = {}
     for row in rows:
-        entry = counties.setdefault(
-            row["county_id"],
-            {
-                "county_id": row["county_id"],
-                "number": row["county__number"],
-                "name": row["county__name"],
-            },
+        county = counties[row["county_id"]]
+        entry = by_county.setdefault(
+            county.pk,
+            {"county_id": county.pk, "number": county.number, "name": county.name},
         )
         key = "fylkeskommuner" if row["kind"] == OrganisationKind.FYLKESKOMMUNE else "kommuner"
-        entry[key] = _figures(row)
-    return [CountyRates(**entry) for entry in counties.values()]
+        entry[key] = entry.get(key, Figures()) + _figures(row)
+    ordered = sorted(by_county.values(), key=lambda entry: entry["number"])
+    return [CountyRates(**entry) for entry in ordered]
 
 
-def rates_by_size_class(wave: Wave) -> list[SizeClassRates]:
-    """Kommuner per size class, every class listed even when empty (one GROUP BY query)."""
-    rows = (
-        _with_rate_flags(wave)
-        .filter(kind=OrganisationKind.KOMMUNE)
-        .values("size_class")
-        .annotate(**_figures_aggregates())
-        .order_by("size_class")
-    )
-    by_class = {row["size_class"]: _figures(row) for row in rows}
+def _size_class_rates(rows: list[dict]) -> list[SizeClassRates]:
+    by_class: dict[int, Figures] = defaultdict(Figures)
+    for row in rows:
+        if row["kind"] == OrganisationKind.KOMMUNE and row["size_class"] is not None:
+            by_class[row["size_class"]] = by_class[row["size_class"]] + _figures(row)
     return [
         SizeClassRates(int(size_class), str(size_class.label), by_class.get(size_class, Figures()))
         for size_class in SizeClass
     ]
 
 
+def rates_by_county_and_kind(wave: Wave) -> list[CountyRates]:
+    """Figures per county, split into kommuner and the fylkeskommune (two queries)."""
+    return _county_rates(wave, _rate_rows(wave))
+
+
+def rates_by_size_class(wave: Wave) -> list[SizeClassRates]:
+    """Kommuner per size class, every class listed even when empty (one GROUP BY query)."""
+    return _size_class_rates(_rate_rows(wave))
+
+
 def wave_rates(wave: Wave) -> WaveRates:
     """Overall, by kind, by county and by size class, in two queries."""
-    by_county = rates_by_county_and_kind(wave)
+    rows = _rate_rows(wave)
+    by_county = _county_rates(wave, rows)
     by_kind: dict[str, Figures] = {}
     for kind in wave.target_kinds:
         key = "fylkeskommuner" if kind == OrganisationKind.FYLKESKOMMUNE else "kommuner"
         by_kind[kind] = sum((getattr(row, key) for row in by_county), Figures())
-    by_size_class = (
-        rates_by_size_class(wave) if OrganisationKind.KOMMUNE in wave.target_kinds else []
-    )
+    by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
     return WaveRates(by_kind=by_kind, by_county=by_county, by_size_class=by_size_class)
 
 
