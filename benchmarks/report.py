@@ -165,7 +165,7 @@ def environment() -> dict[str, str]:
             server = "PostgreSQL " + cursor.fetchone()[0]
         else:
             server = f"{connection.vendor} {connection.Database.sqlite_version}"
-    dirty = " (with uncommitted changes)" if _git("status", "--porcelain") else ""
+    dirty = " (with uncommitted changes)" if _git("status", "--porcelain", "-uno") else ""
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{_cpu_model()}, {os.cpu_count()} cores, {_memory_total()} RAM",
