@@ -178,6 +178,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats per language (ekommune/formats/<lang>/formats.py) override Django's.
+FORMAT_MODULE_PATH = ["ekommune.formats"]
 LANGUAGE_COOKIE_NAME = "ekommune_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

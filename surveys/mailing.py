@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation
 from surveys import rates
@@ -86,9 +87,13 @@ def _active_contacts(wave: Wave, organisation_ids: list[int] | None) -> QuerySet
 
 def _check_can_send(wave: Wave, now: datetime) -> None:
     if wave.status == Wave.Status.CLOSED or (wave.closes_at and now >= wave.closes_at):
-        raise MailingError(f"Undersøkelsen «{wave.title}» er stengt; ingen e-post sendes.")
+        raise MailingError(
+            _("Undersøkelsen «%(title)s» er stengt; ingen e-post sendes.") % {"title": wave.title}
+        )
     if wave.status == Wave.Status.DRAFT:
-        raise MailingError(f"Undersøkelsen «{wave.title}» er ikke åpnet ennå.")
+        raise MailingError(
+            _("Undersøkelsen «%(title)s» er ikke åpnet ennå.") % {"title": wave.title}
+        )
 
 
 def invitation_recipients(
@@ -410,7 +415,7 @@ def classify_failure(exc: BaseException) -> bool:
     if type(exc).__name__ == "ServiceError":
         return False
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
+        codes = [code for code, _message in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return True

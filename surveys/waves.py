@@ -35,7 +35,7 @@ def closing_time_from_text(text: str) -> dt.datetime:
 
 
 def format_moment(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j. F Y \\k\\l. H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @transaction.atomic

@@ -21,6 +21,16 @@ def _fast_password_hasher() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in bokmål: a request in another language must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings) -> None:
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {

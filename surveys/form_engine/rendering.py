@@ -152,7 +152,8 @@ def choice_label(question: Question, code: Any) -> str:
 
 
 def quoted(text: str) -> str:
-    return f"«{text}»"
+    # Norwegian quotes in bokmål and nynorsk; the English catalog uses “…”.
+    return _("«%(text)s»") % {"text": text}
 
 
 def row_message(row_label: str, error: str) -> str:

@@ -336,6 +336,29 @@ def test_every_round_can_be_inspected_afterwards_with_each_recipient_and_result(
     )
 
 
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_chart_coordinates_and_bars_are_plain_numbers_in_every_language(
+    client, national_wave, dashboard_user, language
+):
+    """Norwegian formats use a decimal comma; inside SVG and <progress> it would break them."""
+    import re
+
+    client.cookies["ekommune_language"] = language
+    html = page(client, dashboard_user, national_wave)
+    svg = html[html.index('<svg class="rate-chart"') : html.index("</svg>")]
+    numeric = re.findall(r'\b(?:x|y|x1|x2|y1|y2)="([^"]*)"', svg)
+    points = re.findall(r'points="([^"]*)"', svg)
+    bars = re.findall(r'<progress[^>]*\bvalue="([^"]*)"', html)
+
+    assert numeric and bars
+    for value in numeric + bars:
+        float(value)  # raises on "153,0"
+    for series in points:
+        for pair in series.split():
+            x, y = pair.split(",")
+            float(x), float(y)
+
+
 # --- benchmarks (issue 8): the status list in pages ------------------------------------------
 
 
