@@ -51,6 +51,20 @@ def staff_client():
     return client
 
 
+class PageGet:
+    """A GET through a test client that must answer 200; keeps the size of the last page."""
+
+    def __init__(self, client, url: str) -> None:
+        self.client = client
+        self.url = url
+        self.bytes = 0
+
+    def __call__(self) -> None:
+        response = self.client.get(self.url)
+        assert response.status_code == 200, (self.url, response.status_code)
+        self.bytes = len(response.content)
+
+
 def count_queries(call: Callable[[], object]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -168,12 +182,7 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
         dataset = _dataset(size, options)
         worst = 0.0
         for key in RESULTS_QUESTIONS:
-            url = reverse("surveys:results_question", args=[dataset.slug, key])
-
-            def get(url: str = url) -> None:
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-
+            get = PageGet(client, reverse("surveys:results_question", args=[dataset.slug, key]))
             samples, cpu = timed_calls(get, repeat=options.repeat(20))
             stats = summary(samples)
             kind = dataset.wave.questions.get(key=key).kind
@@ -286,14 +295,7 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
         client = respondent_client(wave, organisation)
         queries = {}
         for key, count in generator.FORM_SECTIONS.items():
-            url = reverse("surveys:section", args=[wave.slug, key])
-            page = {}
-
-            def get(url: str = url, page: dict = page, client=client) -> None:
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-                page["bytes"] = len(response.content)
-
+            get = PageGet(client, reverse("surveys:section", args=[wave.slug, key]))
             samples, cpu = timed_calls(get, repeat=options.repeat(40))
             stats = summary(samples)
             queries[count] = count_queries(get)
@@ -307,7 +309,7 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
                     stats["max"],
                     statistics.median(cpu),
                     queries[count],
-                    page["bytes"] / 1024,
+                    get.bytes / 1024,
                 ]
             )
             if count == 100:
@@ -436,30 +438,20 @@ def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
     for size in sizes:
         dataset = _dataset(size, options)
         wave = dataset.wave
-        calls = [
+        calls: list[tuple[str, Callable[[], object]]] = [
             ("wave_rates (overall, kind, county, size class)", lambda w=wave: rates.wave_rates(w)),
             ("submissions_by_day", lambda w=wave: rates.submissions_by_day(w)),
             ("not_submitted_status", lambda w=wave: list(rates.not_submitted_status(w))),
+            ("dashboard page", PageGet(client, reverse("surveys:dashboard", args=[wave.slug]))),
+            (
+                "figures.json (live refresh)",
+                PageGet(client, reverse("surveys:dashboard_figures", args=[wave.slug])),
+            ),
         ]
-        pages = [
-            ("dashboard page", reverse("surveys:dashboard", args=[wave.slug])),
-            ("figures.json (live refresh)", reverse("surveys:dashboard_figures", args=[wave.slug])),
-        ]
-        for name, url in pages:
-            page: dict[str, int] = {}
-
-            def get(url: str = url, page: dict = page) -> None:
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-                page["bytes"] = len(response.content)
-
-            calls.append((name, get))
         for name, call in calls:
             wall, cpu = timed_calls(call, repeat=options.repeat(20))
             stats = summary(wall)
-            size_kb = ""
-            if name in dict(pages):
-                size_kb = call.__defaults__[1]["bytes"] / 1024
+            size_kb = call.bytes / 1024 if isinstance(call, PageGet) else ""
             table.rows.append(
                 [
                     size,
