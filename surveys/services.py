@@ -531,7 +531,36 @@ def response_submit(
             lambda: emails.send_receipt(answer_set_id=answer_set_id, language=language),
             robust=True,
         )
+        wave_id = locked.wave_id
+        transaction.on_commit(lambda: rate_snapshot_queue_soon(wave_id=wave_id), robust=True)
     return SubmitResult(answer_set=locked, newly_submitted=True)
+
+
+# At most one queued snapshot per wave in this many seconds; the beat task catches up the rest.
+RATE_SNAPSHOT_DEBOUNCE_SECONDS = 30
+
+
+def rate_snapshot_queue_soon(*, wave_id: int) -> bool:
+    """Ask a worker for a fresh response-rate snapshot after a submission.
+
+    Never blocks or fails a submission: when the broker is down the error is logged and the
+    periodic `surveys.rate_snapshots_take` catches up; a burst of submissions queues one task.
+    """
+    from django.core.cache import cache
+
+    from .tasks import rate_snapshot_take
+
+    if not cache.add(f"surveys:rate-snapshot-queued:{wave_id}", 1, RATE_SNAPSHOT_DEBOUNCE_SECONDS):
+        return False
+    try:
+        rate_snapshot_take.apply_async((wave_id,), retry=False)
+    except Exception:  # noqa: BLE001 - broker down: the beat task catches up later
+        cache.delete(f"surveys:rate-snapshot-queued:{wave_id}")
+        logger.warning(
+            "Could not queue a rate snapshot for wave %s; the beat will catch up", wave_id
+        )
+        return False
+    return True
 
 
 def response_reopen(

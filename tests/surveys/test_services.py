@@ -332,3 +332,69 @@ def test_the_receipt_mail_escapes_free_text_in_html(
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" in mailoutbox[0].body  # plain text stays as typed
+
+
+@pytest.fixture
+def eager_celery():
+    from ekommune.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_a_submit_brings_a_fresh_response_rate_snapshot(
+    survey, answer_set, respondent, eager_celery, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from surveys.models import ResponseRateSnapshot
+
+    cache.clear()
+    save(answer_set, survey.general, {"plan": "nei"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_submit(answer_set=answer_set, contact=respondent)
+
+    snapshot = ResponseRateSnapshot.objects.get(wave=survey.wave)
+    assert snapshot.submitted == 1
+
+
+def test_a_submit_is_saved_and_receipted_when_the_broker_is_down(
+    survey, answer_set, respondent, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from kombu.exceptions import OperationalError
+
+    from surveys import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    cache.clear()
+    monkeypatch.setattr(tasks.rate_snapshot_take, "apply_async", broker_down)
+    save(answer_set, survey.general, {"plan": "nei"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.response_submit(answer_set=answer_set, contact=respondent)
+
+    answer_set.refresh_from_db()
+    assert result.newly_submitted and answer_set.status == AnswerSet.Status.SUBMITTED
+    assert len(mailoutbox) == 1
+    # Nothing is marked as queued, so the next submission (or the beat) tries again.
+    assert cache.get(f"surveys:rate-snapshot-queued:{survey.wave.pk}") is None
+
+
+def test_a_burst_of_submissions_queues_one_snapshot(survey, monkeypatch):
+    from django.core.cache import cache
+
+    from surveys import tasks
+
+    queued = []
+    cache.clear()
+    monkeypatch.setattr(tasks.rate_snapshot_take, "apply_async", lambda *a, **k: queued.append(a))
+
+    for _ in range(5):
+        services.rate_snapshot_queue_soon(wave_id=survey.wave.pk)
+
+    assert len(queued) == 1
