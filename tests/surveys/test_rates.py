@@ -119,3 +119,15 @@ def test_response_rates_command_refuses_an_unknown_wave(db):
 
     with pytest.raises(CommandError, match="finnes ikke"):
         call_command("response_rates", "no-such-wave")
+
+
+def test_the_size_class_table_adds_up_to_its_own_total_line(national_wave, capsys):
+    call_command("response_rates", "ekommune-2011", "--by", "size")
+
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[lines.index(next(line for line in lines if line.startswith("Under 2.000"))) :]
+    rows, total = table[:-1], table[-1]
+
+    assert total.startswith("Kommuner i alt")
+    assert sum(int(row.split()[-6]) for row in rows) == int(total.split()[-6]) == 430
+    assert sum(int(row.split()[-3]) for row in rows) == int(total.split()[-3]) == 212

@@ -54,4 +54,8 @@ class Command(BaseCommand):
         else:
             for row in result.by_size_class:
                 line(row.label, row.figures)
+            # Size classes are for kommuner only, so the total is theirs, not every organisation's.
+            kommuner = result.by_kind.get(OrganisationKind.KOMMUNE, rates.Figures())
+            line("Kommuner i alt", kommuner)
+            return
         line("Totalt", result.overall)
