@@ -4,7 +4,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,15 +20,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def survey_admin(client):
-    """A KS administrator: staff with every permission of the surveys app."""
-    user = make_staff()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="surveys"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -14,14 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def survey_admin(client):
-    user = make_staff()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="surveys"))
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def viewer_admin():
     """Staff who may look at links and answer sets but not change them."""
     user = make_staff()

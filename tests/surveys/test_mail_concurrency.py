@@ -1,47 +1,17 @@
 """Races in sending, proven with real threads and connections on PostgreSQL."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
 from django.utils import timezone
 
 from surveys import mailing
 from surveys.models import MailKind, MailRound, OutboundMessage
 from tests import builders
+from tests.concurrency import postgresql_only, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are only real on PostgreSQL (run with DATABASE_URL=postgres://...)",
-    ),
-]
-
-
-def run_together(*functions: Callable[[], object]) -> list[object]:
-    """Each function in its own thread (own connection), released at the same moment."""
-    barrier = threading.Barrier(len(functions))
-    results: list[object] = [None] * len(functions)
-
-    def worker(index: int, function: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what happened
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = postgresql_only
 
 
 @pytest.fixture(autouse=True)

@@ -1,44 +1,14 @@
 """Races between colleagues, proven with real threads and connections where locks are real."""
 
-import threading
 import time
-from collections.abc import Callable
 
-import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from surveys import services
 from surveys.models import Answer, AnswerChange, AnswerSet
+from tests.concurrency import postgresql_only, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are only real on PostgreSQL (run with DATABASE_URL=postgres://...)",
-    ),
-]
-
-
-def run_together(*functions: Callable[[], object]) -> list[object]:
-    """Run each function in its own thread (own DB connection), released at the same moment."""
-    barrier = threading.Barrier(len(functions))
-    results: list[object] = [None] * len(functions)
-
-    def worker(index: int, function: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects what happened
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = postgresql_only
 
 
 def test_two_colleagues_opening_at_once_get_one_answer_set(survey):
