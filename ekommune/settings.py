@@ -358,6 +358,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # least hourly; "soon after each submission" without depending on the broker at submit time.
     "rate-snapshots": {"task": "surveys.rate_snapshots_take", "schedule": 2 * 60.0},
     # --- end issue 6 ---
+    # Export files may hold personal data: delete them after EXPORT_KEEP_DAYS (the log stays).
+    "delete-old-export-files": {"task": "surveys.delete_old_export_files", "schedule": 3600.0},
 }
 # How long after the last heartbeat /healthz still reports the worker as alive.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
@@ -398,12 +400,6 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
 # Export files are deleted after this many days (the log entry stays): they may hold
 # personal data.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
-# The export tasks live in surveys/export_jobs.py (autodiscovery only finds tasks.py).
-CELERY_IMPORTS = ["surveys.export_jobs"]
-CELERY_BEAT_SCHEDULE["surveys-delete-old-export-files"] = {
-    "task": "surveys.delete_old_export_files",
-    "schedule": 3600.0,
-}
 # --- end results and exports -------------------------------------------------------------------
 # --- Mailing and staff login protection (issue 6) ----------------------------------------------
 

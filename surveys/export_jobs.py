@@ -10,7 +10,6 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -76,6 +75,8 @@ def export_job_start(*, wave: Wave, user_id: int | None, options: ExportOptions)
         total_rows=export_row_count(wave, options),
         in_background=True,
     )
+    from .tasks import run_export_job  # tasks.py imports this module
+
     transaction.on_commit(lambda: run_export_job.delay(job.pk))
     return job
 
@@ -164,11 +165,6 @@ def export_job_file(job: ExportJob) -> Path | None:
     return path
 
 
-@shared_task(name="surveys.run_export_job")
-def run_export_job(job_id: int) -> None:
-    export_job_run(job_id=job_id)
-
-
 def export_files_delete_old(*, now: datetime, keep_days: int) -> int:
     """Delete export files older than `keep_days` (they may hold personal data); the log
     entries stay. Returns how many files were deleted; safe to run any number of times."""
@@ -182,8 +178,3 @@ def export_files_delete_old(*, now: datetime, keep_days: int) -> int:
         ExportJob.objects.filter(pk=job_id).update(file_path="")
         deleted += 1
     return deleted
-
-
-@shared_task(name="surveys.delete_old_export_files")
-def delete_old_export_files() -> int:
-    return export_files_delete_old(now=timezone.now(), keep_days=settings.EXPORT_KEEP_DAYS)

@@ -7,9 +7,10 @@ rounds are unique per schedule point, snapshots are skipped when nothing changed
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from surveys import mailing
+from surveys import export_jobs, mailing
 from surveys.models import Wave
 
 
@@ -83,3 +84,17 @@ def demo_wave_progress(wave_id: int) -> str | None:
 
     wave = Wave.objects.filter(pk=wave_id).first()
     return progress(wave=wave) if wave is not None else None
+
+
+@shared_task(name="surveys.run_export_job")
+def run_export_job(job_id: int) -> None:
+    """Write one background export; a second delivery finds the job claimed and does nothing."""
+    export_jobs.export_job_run(job_id=job_id)
+
+
+@shared_task(name="surveys.delete_old_export_files")
+def delete_old_export_files() -> int:
+    """Beat: delete export files past EXPORT_KEEP_DAYS (they may hold personal data)."""
+    return export_jobs.export_files_delete_old(
+        now=timezone.now(), keep_days=settings.EXPORT_KEEP_DAYS
+    )

@@ -22,3 +22,13 @@ def test_celery_is_configured_for_idempotent_late_acks():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert "worker-heartbeat" in app.conf.beat_schedule
+
+
+def test_every_scheduled_task_is_registered_with_the_worker():
+    from ekommune.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+    assert scheduled - set(app.tasks) == set()
+    assert {"surveys.run_export_job", "surveys.delete_old_export_files"} <= set(app.tasks)
