@@ -6,7 +6,7 @@ from django.utils import timezone
 from surveys import mailing, rates
 from surveys.models import MailRound
 
-from ._wave import wave_by_slug
+from ._wave import wave_by_slug, write_dry_run
 
 
 class Command(BaseCommand):
@@ -49,12 +49,7 @@ class Command(BaseCommand):
             contacts = mailing.invitation_recipients(
                 wave=wave, organisations=organisations, resend=bool(options["resend"])
             )
-            for contact in contacts:
-                self.stdout.write(f"  {contact.organisation}: {contact.email}")
-            self.stdout.write(
-                f"Tørrkjøring: {len(contacts)} invitasjoner til "
-                f"{len({c.organisation_id for c in contacts})} organisasjoner ville blitt sendt."
-            )
+            write_dry_run(self.stdout, contacts, "invitasjoner")
             return
         try:
             ids = mailing.invitations_queue(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from surveys import mailing
 from surveys.models import MailRound
 
-from ._wave import wave_by_slug
+from ._wave import wave_by_slug, write_dry_run
 
 
 class Command(BaseCommand):
@@ -38,12 +38,7 @@ class Command(BaseCommand):
                     return
                 self.stdout.write(f"Påminnelsen {point} dager før frist er forfalt.")
             contacts = mailing.reminder_recipients(wave=wave)
-            for contact in contacts:
-                self.stdout.write(f"  {contact.organisation}: {contact.email}")
-            self.stdout.write(
-                f"Tørrkjøring: {len(contacts)} påminnelser til "
-                f"{len({c.organisation_id for c in contacts})} organisasjoner ville blitt sendt."
-            )
+            write_dry_run(self.stdout, contacts, "påminnelser")
             return
         try:
             if options["due"]:
