@@ -161,6 +161,15 @@ RESULTS_QUESTIONS = [
 ]
 
 
+# Every timed page or call reports the same columns; `queries` follows them.
+TIMING_COLUMNS = ["median ms", "p95 ms", "max ms", "CPU median ms", "queries"]
+
+
+def timing_cells(stats: dict[str, float], cpu: list[float]) -> list[float]:
+    """The wall-time statistics and this process's median CPU time, in TIMING_COLUMNS order."""
+    return [stats["median"], stats["p95"], stats["max"], statistics.median(cpu)]
+
+
 def run_results(sizes: list[int], options: Options) -> list[Table]:
     from django.urls import reverse
 
@@ -170,11 +179,7 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
             "organisations",
             "question",
             "kind",
-            "median ms",
-            "p95 ms",
-            "max ms",
-            "CPU median ms",
-            "queries",
+            *TIMING_COLUMNS,
         ],
     )
     client = staff_client()
@@ -191,10 +196,7 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
                     size,
                     key,
                     kind,
-                    stats["median"],
-                    stats["p95"],
-                    stats["max"],
-                    statistics.median(cpu),
+                    *timing_cells(stats, cpu),
                     count_queries(get),
                 ]
             )
@@ -280,11 +282,7 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
             "register",
             "section",
             "questions",
-            "median ms",
-            "p95 ms",
-            "max ms",
-            "CPU median ms",
-            "queries",
+            *TIMING_COLUMNS,
             "KB",
         ],
     )
@@ -304,10 +302,7 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
                     size,
                     key,
                     count,
-                    stats["median"],
-                    stats["p95"],
-                    stats["max"],
-                    statistics.median(cpu),
+                    *timing_cells(stats, cpu),
                     queries[count],
                     get.bytes / 1024,
                 ]
@@ -410,27 +405,14 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
 def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
     from django.urls import reverse
 
-    try:
-        from surveys import rates
-    except ImportError:
-        return [
-            Table(
-                "Response rates and dashboard",
-                ["status"],
-                [["not measured: surveys.rates (issue 6) is not on this branch"]],
-            )
-        ]
+    from surveys import rates
 
     table = Table(
         "Response rates (selectors) and the staff dashboard",
         [
             "organisations",
             "what",
-            "median ms",
-            "p95 ms",
-            "max ms",
-            "CPU median ms",
-            "queries",
+            *TIMING_COLUMNS,
             "KB",
         ],
     )
@@ -456,10 +438,7 @@ def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
                 [
                     size,
                     name,
-                    stats["median"],
-                    stats["p95"],
-                    stats["max"],
-                    statistics.median(cpu),
+                    *timing_cells(stats, cpu),
                     count_queries(call),
                     size_kb,
                 ]
