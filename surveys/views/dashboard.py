@@ -7,7 +7,6 @@ surveys.export_personal_data for the status list with contact persons as CSV), o
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import wraps
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import mailing, rates
+from surveys.exports import csv_lines
 from surveys.models import MailingSettings, MailRound, Wave
 
 VIEW_DASHBOARD = "surveys.view_dashboard"
@@ -344,20 +344,6 @@ def dashboard_figures(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(_figures_payload(wave, rates.wave_rates(wave), timezone.now()))
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @staff_permission_required(EXPORT_PERSONAL_DATA)
 def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
@@ -368,27 +354,23 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
     rows = rates.not_submitted_status(wave)
     size_labels = dict(SizeClass.choices)
 
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # Excel opens UTF-8 with a BOM correctly (æøå)
-        yield writer.writerow(
-            [
-                _("Nummer"),
-                _("Navn"),
-                _("Type"),
-                _("Fylke"),
-                _("Størrelsesklasse"),
-                _("Status"),
-                _("Deler med svar"),
-                _("Deler i alt"),
-                _("Påminnelser"),
-                _("Siste påminnelse"),
-                _("Kontaktperson"),
-                _("E-post"),
-                _("Rolle"),
-                _("Feil ved utsending"),
-            ]
-        )
+    def status_rows() -> Iterator[list[Any]]:
+        yield [
+            _("Nummer"),
+            _("Navn"),
+            _("Type"),
+            _("Fylke"),
+            _("Størrelsesklasse"),
+            _("Status"),
+            _("Deler med svar"),
+            _("Deler i alt"),
+            _("Påminnelser"),
+            _("Siste påminnelse"),
+            _("Kontaktperson"),
+            _("E-post"),
+            _("Rolle"),
+            _("Feil ved utsending"),
+        ]
         for row in rows:
             status = _("Påbegynt") if row.started else _("Ikke påbegynt")
             last = (
@@ -414,9 +396,13 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
                     if contact
                     else ["", "", "", ""]
                 )
-                yield writer.writerow([csv_safe(value) for value in base + extra])
+                yield base + extra
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    # The export module's CSV path: formula-like text neutralised, numbers kept, a BOM so that
+    # Excel opens æøå correctly.
+    response = StreamingHttpResponse(
+        csv_lines(status_rows(), bom=True), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="status-{wave.slug}.csv"'
     return response
 
