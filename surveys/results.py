@@ -18,8 +18,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from municipalities.models import County, Organisation, OrganisationKind, SizeClass
+from municipalities.models import County, OrganisationKind, SizeClass
 
+from . import rates
 from .exports import wave_questions
 from .models import Answer, AnswerSet, Question, Wave
 
@@ -127,8 +128,9 @@ class ResponseCount:
         return ngettext("kommune", "kommuner", self.submitted)
 
     @property
-    def percent(self) -> float:
-        return self.submitted * 100 / self.total if self.total else 0.0
+    def percent(self) -> int | None:
+        """Rounded half up to a whole number, as KS reports it (and as the dashboard does)."""
+        return rates.percent(self.submitted, self.total)
 
 
 @dataclass
@@ -442,34 +444,24 @@ def wave_results(wave: Wave) -> list[QuestionResult]:
 
 
 def response_counts(wave: Wave) -> list[ResponseCount]:
-    """Per organisation kind: how many the wave went to, have submitted, are in progress."""
+    """Per organisation kind: how many the wave went to, have submitted, are in progress.
+
+    The same figures as the dashboard (`rates.wave_rates`), so the report's "212 kommuner
+    (49 %)" and the dashboard's "212 av 430 kommuner (49 %)" can never disagree.
+    """
     labels = dict(OrganisationKind.choices)
-    in_wave = Q(answer_sets__wave=wave)
-    rows = (
-        Organisation.objects.filter(edition_id=wave.edition_id, kind__in=wave.target_kinds)
-        .values("kind")
-        .annotate(
-            total=Count("id", distinct=True),
-            submitted=Count(
-                "answer_sets", filter=in_wave & Q(answer_sets__status=AnswerSet.Status.SUBMITTED)
-            ),
-            in_progress=Count(
-                "answer_sets", filter=in_wave & Q(answer_sets__status=AnswerSet.Status.IN_PROGRESS)
-            ),
-        )
-        .order_by("kind")
-    )
-    found = {row["kind"]: row for row in rows}
+    by_kind = rates.wave_rates(wave).by_kind
     return [
         ResponseCount(
             kind=kind,
             label=labels[kind],
-            total=found[kind]["total"],
-            submitted=found[kind]["submitted"],
-            in_progress=found[kind]["in_progress"],
+            total=figures.total,
+            submitted=figures.submitted,
+            # `started` counts every answer set, submitted ones included.
+            in_progress=figures.started - figures.submitted,
         )
         for kind, _label in OrganisationKind.choices
-        if kind in found
+        if (figures := by_kind.get(kind)) is not None and figures.total
     ]
 
 
