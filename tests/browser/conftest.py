@@ -57,22 +57,3 @@ def browser_settings(settings, monkeypatch):
     settings.CSRF_COOKIE_SECURE = False
     settings.LANGUAGE_COOKIE_SECURE = False
     return settings
-
-
-@pytest.fixture(scope="session")
-def plain_http_live_server(request):
-    """pytest-django's live server, with its middleware built while SSL redirect is off.
-
-    SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server builds its handler, and
-    the session-scoped server starts before function-scoped setting overrides apply. The
-    setting is restored at once, so no other test sees the change.
-    """
-    from django.conf import settings
-
-    previous = settings.SECURE_SSL_REDIRECT
-    settings.SECURE_SSL_REDIRECT = False
-    try:
-        # LiveServerThread builds its handler (and middleware) when the thread starts.
-        return request.getfixturevalue("live_server")
-    finally:
-        settings.SECURE_SSL_REDIRECT = previous

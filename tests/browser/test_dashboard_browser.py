@@ -32,7 +32,7 @@ def logged_in_context(browser, base, user):
 
 
 def test_dashboard_is_accessible_and_its_figures_refresh_without_reloading(
-    transactional_db, plain_http_live_server, browser, browser_settings
+    transactional_db, live_server, browser, browser_settings
 ):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
@@ -47,7 +47,7 @@ def test_dashboard_is_accessible_and_its_figures_refresh_without_reloading(
     builders.make_contacts(organisations)
     builders.make_answer_sets(wave=wave, organisations=organisations[:1])
     user = grant(builders.make_staff(), "view_dashboard", "send_mail")
-    base = plain_http_live_server.url
+    base = live_server.url
     context = logged_in_context(browser, base, user)
     page = context.new_page()
     problems = []

@@ -9,9 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_review_conflict_read_only_and_error_pages_are_accessible(
-    transactional_db, plain_http_live_server, browser, survey, respondent, colleague
+    transactional_db, live_server, browser, survey, respondent, colleague
 ):
-    base = plain_http_live_server.url
+    base = live_server.url
     survey_url = f"{base}/svar/ekommune-test"
     mine = browser.new_context(locale="nb-NO").new_page()
     theirs = browser.new_context(locale="nb-NO").new_page()

@@ -22,14 +22,14 @@ def assert_accessible(page) -> None:
 
 def test_respondent_journey_from_link_to_receipt(
     transactional_db,
-    plain_http_live_server,
+    live_server,
     browser,
     browser_settings,
     survey,
     respondent,
     colleague,
 ):
-    base = plain_http_live_server.url
+    base = live_server.url
     link = builders.make_access_link(contact=respondent, wave=survey.wave)
     colleague_link = builders.make_access_link(contact=colleague, wave=survey.wave)
 
@@ -109,11 +109,11 @@ def test_respondent_journey_from_link_to_receipt(
 
 
 def test_a_session_about_to_time_out_warns_and_can_be_extended(
-    transactional_db, plain_http_live_server, browser, settings, survey, respondent
+    transactional_db, live_server, browser, settings, survey, respondent
 ):
     # A very short session: the warning comes a quarter of it before the end (here 2 s).
     settings.SESSION_COOKIE_AGE = 8
-    base = plain_http_live_server.url
+    base = live_server.url
     link = builders.make_access_link(contact=respondent, wave=survey.wave)
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
@@ -136,11 +136,11 @@ def test_a_session_about_to_time_out_warns_and_can_be_extended(
 
 
 def test_everything_works_without_javascript(
-    transactional_db, plain_http_live_server, browser, survey, respondent
+    transactional_db, live_server, browser, survey, respondent
 ):
     from surveys.models import Answer
 
-    base = plain_http_live_server.url
+    base = live_server.url
     link = builders.make_access_link(contact=respondent, wave=survey.wave)
     context = browser.new_context(locale="nb-NO", java_script_enabled=False)
     page = context.new_page()
@@ -159,9 +159,9 @@ def test_everything_works_without_javascript(
 
 
 def test_a_network_error_during_autosave_keeps_the_text_and_says_so(
-    transactional_db, plain_http_live_server, browser, survey, respondent
+    transactional_db, live_server, browser, survey, respondent
 ):
-    base = plain_http_live_server.url
+    base = live_server.url
     link = builders.make_access_link(contact=respondent, wave=survey.wave)
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
