@@ -5,6 +5,7 @@ docs/questionnaire-format.md). Question keys are stable across waves; comparison
 join on them.
 """
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from municipalities.models import Contact, Organisation, OrganisationKind, RegisterEdition
+
+
+def new_definition_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Wave(models.Model):
@@ -44,6 +49,10 @@ class Wave(models.Model):
     help_contact = models.CharField(_("kontakt for hjelp"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A new random value whenever a section, question, choice or matrix row of the wave
+    # changes (surveys.signals): it keys each process's cache of the loaded questionnaire.
+    # Random rather than a counter, so a wave deleted and recreated never reuses a key.
+    definition_token = models.CharField(max_length=32, default=new_definition_token, editable=False)
 
     class Meta:
         ordering = ["-year", "slug"]

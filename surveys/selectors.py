@@ -205,8 +205,8 @@ def response_progress(
     are checked as a submit would check them, so the overview and the submit never disagree.
     """
     kind = organisation.kind
-    questionnaire = questionnaire or Questionnaire.load(wave)
-    answers = answers_by_key(answer_set)
+    questionnaire = questionnaire or Questionnaire.for_wave(wave)
+    answers = answers_by_key(answer_set, questionnaire)
     visibility = resolve_visibility(
         questionnaire.sections,
         questionnaire.questions,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from surveys.form_engine.loading import definition_changed
 from surveys.models import Answer, AnswerChange, Choice, MatrixRow, Question, Section, Wave
 
 from .schema import ChoiceDef, Definition, DefinitionError, QuestionDef, RowDef
@@ -232,6 +233,9 @@ def _write(definition: Definition, report: LoadReport) -> None:
         if key not in keep:
             section.delete()
             report.counts["sections_removed"] += 1
+    # One new token for the whole reload; the choices and rows of new questions go in with
+    # bulk_create, which sends no signals.
+    wave.definition_token = definition_changed(wave_id=wave.pk)
 
 
 def _write_question(

@@ -1202,3 +1202,24 @@ def test_odd_shapes_anywhere_are_reported_not_crashed_on(tmp_path, edition, muta
 
     assert problems and all(line.startswith("testrunde.yaml: ") for line in problems)
     assert Wave.objects.count() == 0
+
+
+def test_a_reload_reaches_the_questionnaire_cache(tmp_path, edition):
+    """Processes cache loaded questionnaires: a reload must still show up at once, also
+    for choices the loader writes with bulk_create (no model signals)."""
+    from surveys.form_engine import Questionnaire
+
+    document = base_document()
+    load(write(tmp_path, document))
+    wave = Wave.objects.get(slug="testrunde")
+    labels = [c.label for c in Questionnaire.for_wave(wave).question("omrader").choice_list]
+    assert "Kultur" not in labels
+
+    questions = document["sections"][0]["questions"]
+    omrader = next(question for question in questions if question["key"] == "omrader")
+    # Only a new last choice: the other choices keep their positions.
+    omrader["choices"].append({"code": "kultur", "label": "Kultur"})
+    load(write(tmp_path, document))
+
+    reloaded = Questionnaire.for_wave(Wave.objects.get(slug="testrunde")).question("omrader")
+    assert [choice.label for choice in reloaded.choice_list][-1] == "Kultur"
