@@ -1,7 +1,10 @@
 """Project middleware."""
 
+import time
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -19,3 +22,29 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionRenewalMiddleware:
+    """Renew the expiry of a session in use, but write it at most once a minute.
+
+    Like SESSION_SAVE_EVERY_REQUEST (a session lives SESSION_COOKIE_AGE after its last
+    use, give or take SESSION_RENEW_SECONDS) without a database write on every request.
+    Goes right after SessionMiddleware, which saves the session this marks as modified.
+    """
+
+    RENEWED_KEY = "_renewed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        interval = min(settings.SESSION_RENEW_SECONDS, settings.SESSION_COOKIE_AGE // 10)
+        now = int(time.time())
+        renewed = session.get(self.RENEWED_KEY)
+        if not isinstance(renewed, int) or now - renewed >= interval:
+            session[self.RENEWED_KEY] = now
+        return response

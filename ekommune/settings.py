@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ekommune.middleware.SessionRenewalMiddleware",
     "ekommune.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -291,7 +292,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# A session's expiry is renewed by use, at most once per SESSION_RENEW_SECONDS (and at least
+# ten times per session age): ekommune.middleware.SessionRenewalMiddleware. Renewing on every
+# request (SESSION_SAVE_EVERY_REQUEST) cost each respondent save a second transaction.
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

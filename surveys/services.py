@@ -250,8 +250,21 @@ class SectionSaveResult:
         return bool(self.saved or self.cleared)
 
 
+def _locked_answer_set(pk: int) -> AnswerSet:
+    """The answer set with its wave and organisation, its own row locked for this transaction.
+
+    `of=("self",)`: a plain FOR UPDATE would lock the joined wave row as well, and every
+    save of every organisation in the wave would wait for the one before it.
+    """
+    return (
+        AnswerSet.objects.select_for_update(of=("self",))
+        .select_related("wave", "organisation")
+        .get(pk=pk)
+    )
+
+
 def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> AnswerSet:
-    locked = AnswerSet.objects.select_for_update().select_related("wave").get(pk=answer_set.pk)
+    locked = _locked_answer_set(answer_set.pk)
     if locked.is_submitted:
         raise ServiceError(
             _(
@@ -346,11 +359,11 @@ def response_save_section(
     if section.wave_id != locked.wave_id or not section.applies_to_kind(organisation.kind):
         raise ServiceError(_("Denne delen finnes ikke i undersøkelsen."), code="not_found")
 
-    questions = {
-        q.key: q
-        for q in Question.objects.filter(section=section)
-        if q.applies_to_kind(organisation.kind)
-    }
+    # The questionnaire's questions when the section comes from it (cached, with choices).
+    section_questions = getattr(section, "question_list", None)
+    if section_questions is None:
+        section_questions = Question.objects.filter(section=section)
+    questions = {q.key: q for q in section_questions if q.applies_to_kind(organisation.kind)}
     hidden = {key for key in hidden if key in questions}
     wanted = {
         key: normalise_answer(*value)
@@ -359,10 +372,7 @@ def response_save_section(
     }
     touched = [questions[key] for key in set(wanted) | hidden]
     existing = {
-        a.question_id: a
-        for a in Answer.objects.filter(answer_set=locked, question__in=touched).select_related(
-            "changed_by"
-        )
+        a.question_id: a for a in Answer.objects.filter(answer_set=locked, question__in=touched)
     }
     current_revisions = answer_revisions(
         answer_set=locked, questions=touched, answers=existing.values()
@@ -436,6 +446,7 @@ def response_save_section(
                 changes.append((question, (None, ""), current_revisions[key]))
 
     history: list[AnswerChange] = []
+    new_answers: list[Answer] = []
     for question, (value, other_text), current_revision in changes:
         answer = existing.get(question.pk)
         previous = answer.value if answer else None
@@ -446,15 +457,21 @@ def response_save_section(
             result.cleared.append(question.key)
             action = AnswerChange.Action.CLEARED
         else:
+            fields = {
+                "value": value,
+                "other_text": other_text,
+                "revision": current_revision + 1,
+                "changed_at": now,
+                "changed_by": contact,
+                "changed_by_user": user,
+            }
             if answer is None:
-                answer = Answer(answer_set=locked, question=question)
-            answer.value = value
-            answer.other_text = other_text
-            answer.revision = current_revision + 1
-            answer.changed_at = now
-            answer.changed_by = contact
-            answer.changed_by_user = user
-            answer.save()
+                # First answers to a section are the common save: one INSERT for all.
+                new_answers.append(Answer(answer_set=locked, question=question, **fields))
+            else:
+                for name, field_value in fields.items():
+                    setattr(answer, name, field_value)
+                answer.save()
             result.saved.append(question.key)
             action = AnswerChange.Action.CHANGED
         history.append(
@@ -471,6 +488,8 @@ def response_save_section(
             )
         )
         current_revisions[question.key] = current_revision + 1
+    if new_answers:
+        Answer.objects.bulk_create(new_answers)
     if history:
         AnswerChange.objects.bulk_create(history)
         AnswerSet.objects.filter(pk=locked.pk).update(updated_at=now)
@@ -499,7 +518,7 @@ def response_submit(
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = AnswerSet.objects.select_for_update().select_related("wave").get(pk=answer_set.pk)
+        locked = _locked_answer_set(answer_set.pk)
         if locked.is_submitted:
             return SubmitResult(answer_set=locked, newly_submitted=False)
         if not locked.wave.is_open(now):
@@ -573,7 +592,7 @@ def response_reopen(
     """Reopen a submitted answer set for changes: a contact while the wave is open, or staff."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = AnswerSet.objects.select_for_update().select_related("wave").get(pk=answer_set.pk)
+        locked = _locked_answer_set(answer_set.pk)
         if contact is not None:
             if contact.organisation_id != locked.organisation_id:
                 raise ServiceError(_("Ingen tilgang."), code="forbidden")

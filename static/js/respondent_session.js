@@ -1,5 +1,6 @@
 // Warns a respondent before the session times out and lets them extend it (WCAG 2.2.1).
-// Every successful request renews the session; autosave tells us by dispatching
+// Every successful request renews the session (the server writes the renewal at most once a
+// minute, well inside the warning's 5 minutes); autosave tells us by dispatching
 // "respondent:activity" on document.
 (function () {
   "use strict";

@@ -536,7 +536,7 @@ def section_autosave(request: HttpRequest, access: Access, section_key: str) -> 
 @respondent_view
 @require_POST
 def session_extend(request: HttpRequest, access: Access) -> JsonResponse:
-    """Keep the session alive (SESSION_SAVE_EVERY_REQUEST renews its expiry)."""
+    """Keep the session alive: saving it now renews its expiry."""
     request.session.modified = True
     return JsonResponse({"status": "ok", "expires_in": settings.SESSION_COOKIE_AGE})
 

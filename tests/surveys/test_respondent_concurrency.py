@@ -120,3 +120,61 @@ def test_a_save_racing_a_submit_lands_before_the_snapshot_or_is_refused(survey, 
             assert "employees" not in snapshot
         else:
             assert snapshot["employees"] == [attempt + 1, ""]
+
+
+def test_organisations_saving_at_once_do_not_wait_for_each_other(survey, respondent):
+    """A save locks its own answer set, not the wave: while one organisation's save is still
+    in its transaction, another organisation's save goes through without waiting."""
+    import threading
+
+    from django.db import connection, connections
+
+    mine = services.response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+    theirs = services.response_get_or_create(
+        wave=survey.wave, organisation=survey.other_organisation
+    )
+    locked, done = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def slow_save():
+        try:
+            with transaction.atomic():
+                services.response_save_section(
+                    answer_set=mine,
+                    section=survey.general,
+                    answers={"plan": ("ja", "")},
+                    revisions={},
+                )
+                locked.set()
+                done.wait(timeout=10)  # still inside the transaction: its locks are held
+        finally:
+            connections.close_all()
+
+    def other_save():
+        try:
+            locked.wait(timeout=10)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Waiting for any lock would end in an error instead of a late success.
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                outcome["result"] = services.response_save_section(
+                    answer_set=theirs,
+                    section=survey.general,
+                    answers={"plan": ("nei", "")},
+                    revisions={},
+                )
+        except Exception as error:  # noqa: BLE001 - the assertion shows it
+            outcome["result"] = error
+        finally:
+            done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=slow_save), threading.Thread(target=other_save)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert isinstance(outcome["result"], services.SectionSaveResult), outcome["result"]
+    assert outcome["result"].saved == ["plan"]
+    assert set(Answer.objects.values_list("value", flat=True)) == {"ja", "nei"}
