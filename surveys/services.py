@@ -307,23 +307,18 @@ def answer_revisions(
     questions: Iterable[Question],
     answers: Iterable[Answer] | None = None,
 ) -> dict[str, int]:
-    """Current revision per question key (2 queries, 1 when `answers`, the set's stored
-    answers of these questions or more, are loaded already); the page carries it to detect
-    conflicts."""
+    """Current revision per question key; the page carries it to detect conflicts.
+
+    A stored answer's revision is its count of changes (each save sets it to that count
+    plus one, next to its change row). Only questions without a stored answer, never
+    answered or cleared, need their changes counted. Queries: the stored answers unless
+    `answers` (the set's stored answers of these questions or more) are given, and the
+    count unless every question has a stored answer.
+    """
     from django.db.models import Count
 
     questions = list(questions)
     by_id = {q.pk: q.key for q in questions}
-    counts = dict(
-        AnswerChange.objects.filter(
-            answer_set=answer_set,
-            question_id__in=by_id,
-            action__in=[AnswerChange.Action.CHANGED, AnswerChange.Action.CLEARED],
-        )
-        .values_list("question_id")
-        .annotate(n=Count("id"))
-        .values_list("question_id", "n")
-    )
     if answers is not None:
         stored = {answer.question_id: answer.revision for answer in answers}
     else:
@@ -332,7 +327,20 @@ def answer_revisions(
                 "question_id", "revision"
             )
         )
-    return {key: max(counts.get(pk, 0), stored.get(pk, 0)) for pk, key in by_id.items()}
+    unanswered = [pk for pk in by_id if pk not in stored]
+    counts = {}
+    if unanswered:
+        counts = dict(
+            AnswerChange.objects.filter(
+                answer_set=answer_set,
+                question_id__in=unanswered,
+                action__in=[AnswerChange.Action.CHANGED, AnswerChange.Action.CLEARED],
+            )
+            .values_list("question_id")
+            .annotate(n=Count("id"))
+            .values_list("question_id", "n")
+        )
+    return {key: stored.get(pk) or counts.get(pk, 0) for pk, key in by_id.items()}
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys import services
@@ -398,3 +400,38 @@ def test_a_burst_of_submissions_queues_one_snapshot(survey, monkeypatch):
         services.rate_snapshot_queue_soon(wave_id=survey.wave.pk)
 
     assert len(queued) == 1
+
+
+def test_saving_answered_questions_again_reads_no_change_history(
+    survey, answer_set, respondent, django_assert_num_queries
+):
+    first = save(answer_set, survey.general, {"plan": "ja", "employees": 3}, contact=respondent)
+    revisions = first.revisions
+
+    # Each stored answer's revision is its count of changes: no need to count them.
+    with CaptureQueriesContext(connection) as captured:
+        again = save(
+            answer_set,
+            survey.general,
+            {"plan": "nei", "employees": 4},
+            revisions=revisions,
+            contact=respondent,
+        )
+    assert again.saved and not again.conflicts
+    assert again.revisions == {"plan": 2, "employees": 2}
+    assert not [
+        query["sql"]
+        for query in captured.captured_queries
+        if "surveys_answerchange" in query["sql"] and query["sql"].startswith("SELECT")
+    ]
+
+
+def test_a_cleared_answer_given_again_continues_its_revisions(survey, answer_set, respondent):
+    save(answer_set, survey.general, {"employees": 3}, contact=respondent)
+    cleared = save(answer_set, survey.general, {"employees": None}, contact=respondent)
+    assert cleared.cleared == ["employees"]
+
+    again = save(answer_set, survey.general, {"employees": 5}, contact=respondent)
+
+    assert again.revisions["employees"] == 3
+    assert Answer.objects.get(question=survey.employees).revision == 3
