@@ -419,6 +419,12 @@ DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
 # --- benchmarks (issue 8) ---
 # Rows per page of the dashboard's status list (organisations that have not submitted).
 DASHBOARD_STATUS_PAGE_SIZE = env_int("DASHBOARD_STATUS_PAGE_SIZE", 500)
+# Rows per page of the dashboard's table by county and of a results page's county breakdown
+# (KS's 19 fylker fit on one page; national-scale registers have hundreds of counties).
+DASHBOARD_COUNTY_PAGE_SIZE = env_int("DASHBOARD_COUNTY_PAGE_SIZE", 50)
+RESULTS_COUNTY_PAGE_SIZE = env_int("RESULTS_COUNTY_PAGE_SIZE", 30)
+# How many years back a results page compares a question with earlier waves.
+RESULTS_COMPARISON_YEARS = env_int("RESULTS_COMPARISON_YEARS", 10)
 # --- end benchmarks ---
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so

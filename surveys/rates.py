@@ -134,11 +134,11 @@ class SizeClassRates:
 
 
 @dataclass(frozen=True)
-class WaveRates:
-    """Everything the dashboard and `response_rates` show, from two queries."""
+class SummaryRates:
+    """Overall, by kind and kommuner by size class: what the dashboard's headlines, chart and
+    size table show, without the breakdown by county (one query, `summary_rates`)."""
 
     by_kind: dict[str, Figures]
-    by_county: list[CountyRates]
     by_size_class: list[SizeClassRates]
 
     @property
@@ -152,6 +152,13 @@ class WaveRates:
     @property
     def overall(self) -> Figures:
         return self.kommuner + self.fylkeskommuner
+
+
+@dataclass(frozen=True)
+class WaveRates(SummaryRates):
+    """Everything the dashboard and `response_rates` show, from two queries."""
+
+    by_county: list[CountyRates] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -178,25 +185,42 @@ def targeted_organisations(wave: Wave) -> QuerySet[Organisation]:
     return Organisation.objects.filter(edition_id=wave.edition_id, kind__in=wave.target_kinds)
 
 
-def _with_rate_flags(wave: Wave) -> QuerySet[Organisation]:
+def _invited_organisations(wave: Wave) -> QuerySet[OutboundMessage]:
+    return OutboundMessage.objects.filter(
+        wave=wave, kind=MailKind.INVITATION, state=OutboundMessage.State.SENT
+    ).values("organisation_id")
+
+
+def _with_answer_set(
+    wave: Wave, organisations: QuerySet[Organisation] | None = None
+) -> QuerySet[Organisation]:
     # One answer set per organisation and wave (unique constraint), so the filtered LEFT JOIN
-    # never multiplies rows; "invited" is an EXISTS so several contacts count once.
+    # never multiplies rows.
+    if organisations is None:
+        organisations = targeted_organisations(wave)
+    return organisations.annotate(
+        wave_answer_set=FilteredRelation("answer_sets", condition=Q(answer_sets__wave=wave)),
+    )
+
+
+def _with_rate_flags(wave: Wave) -> QuerySet[Organisation]:
+    # "invited" is an EXISTS so several contacts count once.
     invited = OutboundMessage.objects.filter(
         wave=wave,
         kind=MailKind.INVITATION,
         organisation=OuterRef("pk"),
         state=OutboundMessage.State.SENT,
     )
-    return targeted_organisations(wave).annotate(
-        wave_answer_set=FilteredRelation("answer_sets", condition=Q(answer_sets__wave=wave)),
-        is_invited=Exists(invited),
-    )
+    return _with_answer_set(wave).annotate(is_invited=Exists(invited))
 
 
-def _figures_aggregates() -> dict[str, Count]:
+def _figures_aggregates(wave: Wave) -> dict[str, Count]:
     return {
         "total": Count("pk"),
-        "invited": Count("pk", filter=Q(is_invited=True)),
+        # An uncorrelated IN, not a correlated EXISTS per organisation: PostgreSQL hashes the
+        # invited organisations once (a hashed SubPlan) instead of probing the messages for
+        # each of 100,000 organisations; several contacts of one organisation count once.
+        "invited": Count("pk", filter=Q(pk__in=_invited_organisations(wave))),
         "started": Count("pk", filter=Q(wave_answer_set__isnull=False)),
         "submitted": Count("pk", filter=Q(wave_answer_set__status=AnswerSet.Status.SUBMITTED)),
     }
@@ -206,14 +230,18 @@ def _figures(row: dict) -> Figures:
     return Figures(row["total"], row["invited"], row["started"], row["submitted"])
 
 
-def _rate_rows(wave: Wave) -> list[dict]:
-    """Figures per (county, kind, size class) in one GROUP BY on plain columns: hashed in the
-    database, without sorting every organisation (100,000 of them in the issue 8 benchmarks);
-    the per-county and per-size-class figures are sums of these few thousand rows."""
+def _rate_rows(
+    wave: Wave,
+    group_by: tuple[str, ...] = ("county_id", "kind", "size_class"),
+    organisations: QuerySet[Organisation] | None = None,
+) -> list[dict]:
+    """Figures per group of plain columns (by default county, kind and size class) in one
+    GROUP BY: hashed in the database, without sorting every organisation (100,000 of them in
+    the issue 8 benchmarks); coarser figures are sums of these rows."""
     return list(
-        _with_rate_flags(wave)
-        .values("county_id", "kind", "size_class")
-        .annotate(**_figures_aggregates())
+        _with_answer_set(wave, organisations)
+        .values(*group_by)
+        .annotate(**_figures_aggregates(wave))
         .order_by()
     )
 
@@ -247,6 +275,13 @@ def _size_class_rates(rows: list[dict]) -> list[SizeClassRates]:
     ]
 
 
+def _by_kind(wave: Wave, rows: list[dict]) -> dict[str, Figures]:
+    by_kind: dict[str, Figures] = {}
+    for kind in wave.target_kinds:
+        by_kind[kind] = sum((_figures(row) for row in rows if row["kind"] == kind), Figures())
+    return by_kind
+
+
 def rates_by_county_and_kind(wave: Wave) -> list[CountyRates]:
     """Figures per county, split into kommuner and the fylkeskommune (two queries)."""
     return _county_rates(wave, _rate_rows(wave))
@@ -260,13 +295,51 @@ def rates_by_size_class(wave: Wave) -> list[SizeClassRates]:
 def wave_rates(wave: Wave) -> WaveRates:
     """Overall, by kind, by county and by size class, in two queries."""
     rows = _rate_rows(wave)
-    by_county = _county_rates(wave, rows)
-    by_kind: dict[str, Figures] = {}
-    for kind in wave.target_kinds:
-        key = "fylkeskommuner" if kind == OrganisationKind.FYLKESKOMMUNE else "kommuner"
-        by_kind[kind] = sum((getattr(row, key) for row in by_county), Figures())
     by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
-    return WaveRates(by_kind=by_kind, by_county=by_county, by_size_class=by_size_class)
+    return WaveRates(
+        by_kind=_by_kind(wave, rows),
+        by_county=_county_rates(wave, rows),
+        by_size_class=by_size_class,
+    )
+
+
+def summary_rates(wave: Wave) -> SummaryRates:
+    """Overall, by kind and by size class, without the counties (one query): the dashboard's
+    headlines and its live refresh. Grouped by (kind, size class), a dozen groups, so the
+    database can aggregate in parallel instead of hashing thousands of county groups."""
+    rows = _rate_rows(wave, ("kind", "size_class"))
+    by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
+    return SummaryRates(by_kind=_by_kind(wave, rows), by_size_class=by_size_class)
+
+
+def counties_in_wave(wave: Wave) -> QuerySet[County]:
+    """The counties with at least one targeted organisation, by number (the county table's
+    rows, as in `wave_rates`)."""
+    return (
+        County.objects.filter(edition_id=wave.edition_id)
+        .filter(Exists(targeted_organisations(wave).filter(county_id=OuterRef("pk"))))
+        .only("number", "name")
+        .order_by("number")
+    )
+
+
+def county_rates_page(wave: Wave, *, offset: int = 0, limit: int) -> list[CountyRates]:
+    """The county table's rows `offset` to `offset + limit`: two queries whatever the number of
+    counties, and only these counties' organisations joined with their answer sets."""
+    counties = list(counties_in_wave(wave)[offset : offset + limit])
+    rows = _rate_rows(
+        wave,
+        ("county_id", "kind"),
+        targeted_organisations(wave).filter(county_id__in=[county.pk for county in counties]),
+    )
+    by_county: dict[int, dict[str, Figures]] = defaultdict(dict)
+    for row in rows:
+        key = "fylkeskommuner" if row["kind"] == OrganisationKind.FYLKESKOMMUNE else "kommuner"
+        by_county[row["county_id"]][key] = _figures(row)
+    return [
+        CountyRates(county.pk, county.number, county.name, **by_county[county.pk])
+        for county in counties
+    ]
 
 
 def latest_snapshot(wave: Wave) -> ResponseRateSnapshot | None:
@@ -275,31 +348,32 @@ def latest_snapshot(wave: Wave) -> ResponseRateSnapshot | None:
 
 def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
     """Cumulative submitted answer sets per Oslo calendar day, per kind (one query)."""
+    # The fylkeskommuner are counted with an IN over the register's few fylkeskommuner and the
+    # kommuner are the rest, so the answer sets are not joined with every organisation (a
+    # hash join over 100,000 organisations took most of this query's time in the issue 8
+    # benchmarks); organisations are either kommuner or fylkeskommuner.
+    fylkeskommuner = Organisation.objects.filter(
+        edition_id=wave.edition_id, kind=OrganisationKind.FYLKESKOMMUNE
+    ).values("pk")
     rows = (
         AnswerSet.objects.filter(
             wave=wave, status=AnswerSet.Status.SUBMITTED, submitted_at__isnull=False
         )
         .annotate(day=TruncDate("submitted_at", tzinfo=OSLO))
-        .values("day", "organisation__kind")
-        .annotate(n=Count("pk"))
+        .values("day")
+        .annotate(
+            n=Count("pk"),
+            fylkeskommuner=Count("pk", filter=Q(organisation_id__in=fylkeskommuner)),
+        )
         # Sorted below: ordering in the database would sort every submitted set first.
         .order_by()
     )
-    per_day: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        per_day[row["day"]][row["organisation__kind"]] += row["n"]
     series = []
-    totals: dict[str, int] = defaultdict(int)
-    for day in sorted(per_day):
-        for kind, n in per_day[day].items():
-            totals[kind] += n
-        series.append(
-            {
-                "day": day,
-                "kommuner": totals[OrganisationKind.KOMMUNE],
-                "fylkeskommuner": totals[OrganisationKind.FYLKESKOMMUNE],
-            }
-        )
+    kommuner = fylker = 0
+    for row in sorted(rows, key=lambda row: row["day"]):
+        kommuner += row["n"] - row["fylkeskommuner"]
+        fylker += row["fylkeskommuner"]
+        series.append({"day": row["day"], "kommuner": kommuner, "fylkeskommuner": fylker})
     return series
 
 
@@ -486,7 +560,10 @@ def oslo_date(moment: dt.datetime) -> dt.date:
 
 __all__ = [
     "Figures",
+    "SummaryRates",
     "WaveRates",
+    "county_rates_page",
+    "counties_in_wave",
     "failed_messages",
     "headline",
     "latest_snapshot",
@@ -494,5 +571,6 @@ __all__ = [
     "not_submitted_status",
     "percent",
     "submissions_by_day",
+    "summary_rates",
     "wave_rates",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -429,10 +430,10 @@ def question_results(wave: Wave, questions: list[Question]) -> list[QuestionResu
 
 
 def question_for_results(wave: Wave, key: str) -> Question | None:
-    """One question of the wave with section, choices and rows (three queries)."""
+    """One question of the wave with section, wave, choices and rows (three queries)."""
     return (
         Question.objects.filter(wave=wave, key=key)
-        .select_related("section")
+        .select_related("section", "wave")
         .prefetch_related("choices", "rows")
         .first()
     )
@@ -446,11 +447,11 @@ def wave_results(wave: Wave) -> list[QuestionResult]:
 def response_counts(wave: Wave) -> list[ResponseCount]:
     """Per organisation kind: how many the wave went to, have submitted, are in progress.
 
-    The same figures as the dashboard (`rates.wave_rates`), so the report's "212 kommuner
+    The same figures as the dashboard (`rates.summary_rates`), so the report's "212 kommuner
     (49 %)" and the dashboard's "212 av 430 kommuner (49 %)" can never disagree.
     """
     labels = dict(OrganisationKind.choices)
-    by_kind = rates.wave_rates(wave).by_kind
+    by_kind = rates.summary_rates(wave).by_kind
     return [
         ResponseCount(
             kind=kind,
@@ -465,12 +466,28 @@ def response_counts(wave: Wave) -> list[ResponseCount]:
     ]
 
 
+def comparison_years() -> int:
+    return settings.RESULTS_COMPARISON_YEARS
+
+
 def comparison_across_waves(question: Question) -> list[WaveColumn]:
-    """The same question key in every wave that has it, oldest first (three queries)."""
+    """The question's wave and the earlier years' waves with the same question key, at most
+    `RESULTS_COMPARISON_YEARS` years back, oldest first (three queries).
+
+    Earlier years only: a comparison shows change over time, and another wave of the same
+    year (a pilot, a copy, or the benchmarks' data sets) would be a second column with the
+    same year above it; it would also read every answer of that wave (68,000 per question in
+    the issue 8 benchmarks) on every page view.
+    """
     if question.kind in TEXT_KINDS | {Question.Kind.MATRIX}:
         return []
+    year = question.wave.year
     same = list(
         Question.objects.filter(key=question.key, kind=question.kind)
+        .filter(
+            Q(wave_id=question.wave_id)
+            | Q(wave__year__lt=year, wave__year__gte=year - comparison_years())
+        )
         .select_related("wave")
         .prefetch_related("choices")
         .order_by("wave__year", "wave__slug")

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.models import County, OrganisationKind, SizeClass
-from surveys import mailing, rates
+from surveys import mailing, paging, rates
 from surveys.exports import csv_lines
 from surveys.models import MailingSettings, MailRound, Wave
 
@@ -62,7 +62,7 @@ CHART_WIDTH, CHART_HEIGHT = 640, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 16, 12, 36
 
 
-def submissions_chart(wave: Wave, result: rates.WaveRates, today: date) -> dict[str, Any]:
+def submissions_chart(wave: Wave, result: rates.SummaryRates, today: date) -> dict[str, Any]:
     """Cumulative share submitted per day, per kind, as SVG coordinates and a table."""
     series = rates.submissions_by_day(wave)
     start = rates.oslo_date(wave.opens_at) if wave.opens_at else None
@@ -265,7 +265,7 @@ def dashboard_waves(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/staff/dashboard_waves.html", {"waves": waves})
 
 
-def _figures_payload(wave: Wave, result: rates.WaveRates, now: Any) -> dict[str, Any]:
+def _figures_payload(wave: Wave, result: rates.SummaryRates, now: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {"updated_at": timezone.localtime(now).strftime("%H:%M:%S")}
     for kind, figures in result.by_kind.items():
         payload[kind] = {"headline": rates.headline(kind, figures), **figures.as_dict()}
@@ -273,30 +273,32 @@ def _figures_payload(wave: Wave, result: rates.WaveRates, now: Any) -> dict[str,
     return payload
 
 
-def _status_page(request: HttpRequest, wave: Wave, result: rates.WaveRates) -> dict[str, Any]:
+def _status_page(request: HttpRequest, wave: Wave, result: rates.SummaryRates) -> dict[str, Any]:
     """One page (?side=N) of the status list: with 100,000 organisations the whole list is
     tens of megabytes of HTML (issue 8 benchmarks); the CSV and "remind all" cover them all."""
-    total = result.overall.not_submitted
-    size = settings.DASHBOARD_STATUS_PAGE_SIZE
-    count = max(1, -(-total // size))
-    try:
-        number = min(max(int(request.GET.get("side", 1)), 1), count)
-    except ValueError:
-        number = 1
-    offset = (number - 1) * size
-    rows = rates.not_submitted_status(wave, offset=offset, limit=size)
-    return {
-        "status_rows": rows,
-        "status_total": total,
-        "status_page": {
-            "number": number,
-            "count": count,
-            "first": offset + 1,
-            "last": offset + len(rows),
-            "previous": number - 1 if number > 1 else None,
-            "next": number + 1 if number < count else None,
-        },
-    }
+    page = paging.page_of(
+        request,
+        parameter="side",
+        total=result.overall.not_submitted,
+        size=settings.DASHBOARD_STATUS_PAGE_SIZE,
+        anchor="status-heading",
+    )
+    rows = rates.not_submitted_status(wave, offset=page.offset, limit=page.size)
+    return {"status_rows": rows, "status_total": page.total, "status_page": page}
+
+
+def _county_page(request: HttpRequest, wave: Wave) -> dict[str, Any]:
+    """One page (?fylkeside=N) of the table by county: a register of 1,000 counties made it
+    the slowest part of the page to draw (issue 8 benchmarks); KS's 19 fylker fit on one."""
+    page = paging.page_of(
+        request,
+        parameter="fylkeside",
+        total=rates.counties_in_wave(wave).count(),
+        size=settings.DASHBOARD_COUNTY_PAGE_SIZE,
+        anchor="county-heading",
+    )
+    rows = rates.county_rates_page(wave, offset=page.offset, limit=page.size)
+    return {"county_rows": rows, "county_page": page}
 
 
 @require_GET
@@ -305,7 +307,7 @@ def _status_page(request: HttpRequest, wave: Wave, result: rates.WaveRates) -> d
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     wave = _wave(slug)
     now = timezone.now()
-    result = rates.wave_rates(wave)
+    result = rates.summary_rates(wave)
     snapshot = rates.latest_snapshot(wave)
     snapshot_change = None
     if snapshot is not None:
@@ -323,6 +325,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "snapshot": snapshot,
         "snapshot_change": snapshot_change,
         "chart": submissions_chart(wave, result, rates.oslo_date(now)),
+        **_county_page(request, wave),
         **_status_page(request, wave, result),
         "failed": rates.failed_messages(wave),
         "rounds": rates.mail_rounds_summary(wave),
@@ -341,7 +344,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard_figures(request: HttpRequest, slug: str) -> JsonResponse:
     """The headline figures for the page's periodic refresh (static/js/dashboard.js)."""
     wave = _wave(slug)
-    return JsonResponse(_figures_payload(wave, rates.wave_rates(wave), timezone.now()))
+    return JsonResponse(_figures_payload(wave, rates.summary_rates(wave), timezone.now()))
 
 
 @require_GET

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from municipalities.models import County, OrganisationKind, SizeClass
 
+from .. import paging
 from ..export_jobs import (
     export_dir,
     export_job_file,
@@ -58,8 +59,10 @@ from ..exports import (
 from ..models import AnswerSet, ExportJob, Wave
 from ..report import block_rows, chart_blocks, comparison_block, find_block
 from ..results import (
+    QuestionResult,
     comparison_across_waves,
     comparison_rows,
+    comparison_years,
     question_for_results,
     question_results,
     response_counts,
@@ -118,13 +121,36 @@ def results_index(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _county_page(
+    request: HttpRequest, result: QuestionResult
+) -> tuple[QuestionResult, paging.Page | None]:
+    """The result with one page (?fylkeside=N) of its breakdown by county: a register with
+    hundreds of counties made the page a megabyte of HTML (issue 8 benchmarks). KS's 19 fylker
+    fit on one page; the CSV and SVG downloads always have every county."""
+    breakdown = result.breakdown("county")
+    if breakdown is None:
+        return result, None
+    page = paging.page_of(
+        request,
+        parameter="fylkeside",
+        total=len(breakdown.groups),
+        size=settings.RESULTS_COUNTY_PAGE_SIZE,
+        anchor=f"block-{result.question.key}-county",
+    )
+    if not page.is_paged:
+        return result, page
+    shown = replace(breakdown, groups=breakdown.groups[page.offset : page.offset + page.size])
+    breakdowns = [shown if item.key == "county" else item for item in result.breakdowns]
+    return replace(result, breakdowns=breakdowns), page
+
+
 @staff_permission_required(VIEW_RESULTS)
 def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave = _wave(slug)
     question = question_for_results(wave, key)
     if question is None:
         raise Http404
-    result = question_results(wave, [question])[0]
+    result, county_page = _county_page(request, question_results(wave, [question])[0])
     comparison = comparison_across_waves(question)
     return render(
         request,
@@ -134,9 +160,11 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "question": question,
             "result": result,
             "blocks": chart_blocks(result, detail=True),
+            "county_page": county_page,
             "comparison": comparison,
             "comparison_rows": comparison_rows(comparison),
             "comparison_block": comparison_block(result, comparison),
+            "comparison_years": comparison_years(),
         },
     )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import Organisation, OrganisationKind
-from surveys import mailing
+from surveys import mailing, rates
 from surveys.models import MailKind, OutboundMessage
 from tests import builders
 
@@ -387,3 +387,107 @@ def test_the_status_list_comes_in_pages_that_together_name_every_organisation(
     # A page number out of range shows the nearest page instead of failing.
     html = client.get(url("dashboard", national_wave), {"side": "99"}).content.decode()
     assert "Side 3 av 3" in html
+
+
+# --- benchmarks (issue 8): the table by county in pages, figures from cheaper queries ----------
+
+
+def county_rows(html):
+    """The county table's rows as {number: "submitted av total"}."""
+    section = html.split('id="county-heading"', 1)[1].split("</section>", 1)[0]
+    rows = {}
+    for chunk in section.split('data-county="')[1:]:
+        number, rest = chunk.split('"', 1)
+        rows[number] = rest.split('<td class="text-end">', 1)[1].split("</td>", 1)[0]
+    return rows
+
+
+def test_ks_sees_every_fylke_in_one_table_without_page_links(client, national_wave, dashboard_user):
+    html = page(client, dashboard_user, national_wave)
+
+    expected = {
+        row.number: f"{row.kommuner.submitted} av {row.kommuner.total}"
+        for row in rates.wave_rates(national_wave).by_county
+    }
+    assert len(expected) == national_wave.edition.counties.count()
+    assert county_rows(html) == expected
+    assert "Sider i fylkestabellen" not in html
+
+
+def test_the_county_table_comes_in_pages_that_together_show_every_county(
+    client, national_wave, dashboard_user, settings
+):
+    settings.DASHBOARD_COUNTY_PAGE_SIZE = 5
+    settings.DASHBOARD_STATUS_PAGE_SIZE = 100
+    client.force_login(dashboard_user)
+    expected = {
+        row.number: f"{row.kommuner.submitted} av {row.kommuner.total}"
+        for row in rates.wave_rates(national_wave).by_county
+    }
+    pages = -(-len(expected) // 5)
+
+    shown = {}
+    for number in range(1, pages + 1):
+        html = client.get(
+            url("dashboard", national_wave), {"fylkeside": number, "side": 2}
+        ).content.decode()
+        rows = county_rows(html)
+        assert len(rows) == (5 if number < pages else len(expected) - 5 * (pages - 1))
+        shown.update(rows)
+        county_section = html.split('id="county-heading"', 1)[1].split("</section>", 1)[0]
+        assert f"Side {number} av {pages}" in county_section
+        # The headline still counts every county.
+        assert "212 av 430 kommuner (49 %)" in html
+    assert shown == expected
+    assert list(shown) == sorted(shown)
+    # Paging one table keeps the other table's page.
+    assert f"?fylkeside={pages - 1}&amp;side=2#county-heading" in html
+    assert f"?fylkeside={pages}&amp;side=1#status-heading" in html
+    assert f"?fylkeside={pages}&amp;side=3#status-heading" in html
+
+
+def test_the_county_table_query_count_does_not_grow_with_the_number_of_counties(
+    client, dashboard_user, django_assert_num_queries, settings
+):
+    settings.DASHBOARD_COUNTY_PAGE_SIZE = 4
+    edition = builders.make_edition(year=2011)
+    wave = builders.make_wave(edition=edition, slug="many-counties")
+    builders.make_section(wave=wave)
+
+    def add_counties(first, n):
+        for index in range(first, first + n):
+            county = builders.make_county(edition=edition, number=f"{index:02d}")
+            organisations = [
+                builders.make_organisation(county=county, number=f"{index:02d}0{i}")
+                for i in range(3)
+            ]
+            builders.make_answer_sets(wave=wave, organisations=organisations[:1])
+
+    add_counties(10, 3)
+    client.force_login(dashboard_user)
+    client.get(url("dashboard", wave))  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("dashboard", wave))
+    add_counties(13, 30)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url("dashboard", wave), {"fylkeside": 2})
+    html = response.content.decode()
+    assert list(county_rows(html)) == ["14", "15", "16", "17"]
+    assert county_rows(html)["14"] == "1 av 3"
+    assert "33 fylker, 4 per side." in html
+
+
+def test_the_live_figures_agree_with_the_full_rates_and_the_chart_counts_every_submission(
+    client, national_wave, dashboard_user
+):
+    full = rates.wave_rates(national_wave)
+    summary = rates.summary_rates(national_wave)
+
+    assert summary.by_kind == full.by_kind
+    assert summary.by_size_class == full.by_size_class
+    series = rates.submissions_by_day(national_wave)
+    assert (series[-1]["kommuner"], series[-1]["fylkeskommuner"]) == (212, 15)
+    client.force_login(dashboard_user)
+    figures = client.get(url("dashboard_figures", national_wave)).json()
+    assert figures["overall"] == full.overall.as_dict()

@@ -4,6 +4,8 @@ import re
 from collections import Counter, defaultdict
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.models import SizeClass, size_class_for
@@ -294,3 +296,95 @@ def test_comparison_counts_every_answer_when_many_give_the_same_ticks():
         (2010, 4, {"barnehage": 3, "byggesak": 3, "skole": 1}),
         (2011, 4, {"barnehage": 4, "byggesak": 0, "skole": 2}),
     ]
+
+
+# --- benchmarks (issue 8): the county breakdown in pages, the comparison over earlier years -------
+
+
+def add_counties_with_answers(data, count: int, first: int = 20):
+    """`count` more counties, each with one kommune that answered "nei"."""
+    for index in range(first, first + count):
+        county = builders.make_county(edition=data.wave.edition, number=f"{index:02d}")
+        answer_set = builders.make_answer_set(
+            wave=data.wave,
+            organisation=builders.make_organisation(county=county, number=f"{index:02d}01"),
+            status=AnswerSet.Status.SUBMITTED,
+        )
+        builders.make_answer(answer_set=answer_set, question=data.yes_no, value="nei")
+
+
+def test_ks_sees_every_fylke_of_the_breakdown_on_one_page(data, results_client):
+    html = results_client.get(
+        reverse("surveys:results_question", args=[data.wave.slug, data.yes_no.key])
+    ).content.decode()
+
+    assert len(table_rows(html, "block-geodata_uthenting-county")) == 2
+    assert "Sider i fylkestabellen" not in html
+
+
+def test_a_long_county_breakdown_comes_in_pages_and_the_csv_has_every_county(
+    data, results_client, settings
+):
+    settings.RESULTS_COUNTY_PAGE_SIZE = 3
+    add_counties_with_answers(data, 5)  # 7 counties with answers: pages of 3, 3 and 1
+    url = reverse("surveys:results_question", args=[data.wave.slug, data.yes_no.key])
+
+    shown = []
+    for number in (1, 2, 3):
+        html = results_client.get(url, {"fylkeside": number}).content.decode()
+        rows = table_rows(html, "block-geodata_uthenting-county")
+        shown += [row[:2] for row in rows]
+        assert f"Side {number} av 3" in html
+        assert "7 fylker med svar, 3 per side." in html
+        # The other breakdowns are whole on every page.
+        assert len(table_rows(html, "block-geodata_uthenting-kind")) == 2
+    assert shown == [["Østfold", "6"], ["Hordaland", "8"]] + [
+        [f"Fylke {index}", "1"] for index in range(20, 25)
+    ]
+    assert "?fylkeside=2#block-geodata_uthenting-county" in html
+
+    csv_url = reverse(
+        "surveys:results_chart", args=[data.wave.slug, data.yes_no.key, "county", "csv"]
+    )
+    lines = results_client.get(csv_url).content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 7
+
+
+def test_the_results_page_query_count_does_not_grow_with_the_number_of_counties(
+    data, results_client, django_assert_num_queries, settings
+):
+    settings.RESULTS_COUNTY_PAGE_SIZE = 3
+    url = reverse("surveys:results_question", args=[data.wave.slug, data.services.key])
+    results_client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        results_client.get(url)
+    add_counties_with_answers(data, 30)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = results_client.get(url, {"fylkeside": 4})
+    assert response.status_code == 200
+
+
+def test_the_comparison_shows_only_earlier_years_within_the_configured_span(
+    data, results_client, settings
+):
+    settings.RESULTS_COMPARISON_YEARS = 5
+    for year, slug in ((2011, "pilot-2011"), (2009, "ekommune-2009"), (2005, "ekommune-2005")):
+        wave = builders.make_wave(edition=builders.make_edition(year=year), slug=slug, year=year)
+        question = builders.make_question(
+            section=builders.make_section(wave=wave),
+            key="norge_no_stjerner_2010",
+            kind=Question.Kind.RATING,
+            options={"min": 1, "max": 6},
+        )
+        answer_set = builders.make_answer_set(wave=wave, status=AnswerSet.Status.SUBMITTED)
+        builders.make_answer(answer_set=answer_set, question=question, value=4)
+
+    html = results_client.get(
+        reverse("surveys:results_question", args=[data.wave.slug, data.stars.key])
+    ).content.decode()
+
+    section = html[html.index('id="comparison"') :]
+    head = section[: section.index("</thead>")]
+    assert re.findall(r">(\d{4})<br>", head) == ["2009", "2011"]
+    assert "Runder fra de siste 5 årene før denne med det samme spørsmålet." in section
