@@ -32,7 +32,7 @@ from surveys.form_engine.rendering import (
     MatrixRowView,
     OptionView,
     OtherView,
-    QuestionBlock,
+    QuestionBlocks,
     QuestionView,
     condition_hint,
     quoted,
@@ -104,7 +104,7 @@ class SectionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.include_media = False
-        self.helper.layout = Layout(*(QuestionBlock(question.key) for question in self.questions))
+        self.helper.layout = Layout(QuestionBlocks())
 
     # -- which questions ----------------------------------------------------------------------
 
@@ -314,6 +314,7 @@ class SectionForm(forms.Form):
             input_id=auto_id,
             name=name,
             errors=question_errors,
+            template=KINDS[question.kind].template,
         )
         source = self.depends_on_page(question)
         if source is not None:
