@@ -263,14 +263,15 @@ class SectionForm(forms.Form):
         auto_id = self[name].auto_id
         views = []
         if question.kind == Question.Kind.RATING:
-            for index, number in enumerate(rating_scale(question)):
+            scale = rating_scale(question)
+            label = _("%(value)s av %(max)s stjerner")
+            for index, number in enumerate(scale):
                 views.append(
                     OptionView(
                         id=f"{auto_id}_{index}",
                         name=name,
                         value=str(number),
-                        label=_("%(value)s av %(max)s stjerner")
-                        % {"value": number, "max": rating_scale(question).stop - 1},
+                        label=label % {"value": number, "max": scale.stop - 1},
                         checked=str(number) in selected,
                     )
                 )
