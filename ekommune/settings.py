@@ -160,6 +160,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the section form's question fragments (surveys/form_engine/rendering.py), where
+        # Django's engine was most of a 100-question page's time; see ekommune/jinja2.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "ekommune.jinja2.environment"},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -67,8 +67,9 @@ validate hidden questions and reports them in `hidden_keys`. Questions hidden by
 another section, or not applying to the organisation kind, are not rendered at all.
 
 Package layout: `loading` (Questionnaire, answers_by_key), `kinds` (the KINDS table: one
-small builder per Question.Kind), `rendering` (what templates/surveys/form/*.html get),
-`section_form` (SectionForm, build_section_form, check_section_answers).
+small builder per Question.Kind), `rendering` (what the question templates get; they are
+Jinja2, templates/jinja2/surveys/form/), `section_form` (SectionForm, build_section_form,
+check_section_answers).
 
 Question options (`Question.options`, from the definition file): rating `min` (1), `max` (6),
 `labels` {min_label, max_label}; integer `min`, `max`, `unit`; decimal `min`, `max`,

@@ -1,5 +1,5 @@
-"""What the templates under templates/surveys/form/ render: one view object per question,
-the crispy layout object that renders it, and answers as readable text."""
+"""What the question templates (templates/jinja2/surveys/form/) render: one view object per
+question, the crispy layout object that renders them all, and answers as readable text."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils.translation import gettext as _
 
 from surveys import numbers
@@ -15,7 +15,6 @@ from surveys.conditions import (
     is_answered,
 )
 from surveys.form_engine.kinds import (
-    KINDS,
     choices_of,
     format_number,
     other_choice,
@@ -101,6 +100,7 @@ class QuestionView:
     max_label: str = ""
     max_length: int | None = None
     widget_attrs: dict[str, str] = field(default_factory=dict)
+    template: str = ""
 
     @property
     def invalid(self) -> bool:
@@ -125,23 +125,22 @@ class QuestionView:
         return " ".join(ids)
 
 
-class QuestionBlock(LayoutObject):
-    """A crispy layout object that renders one question with its kind's template."""
+class QuestionBlocks(LayoutObject):
+    """A crispy layout object that renders all questions of the form in one Jinja2 call.
 
-    template = "surveys/form/question.html"
+    The fragments are Jinja2 templates (templates/jinja2/surveys/form/, ekommune/jinja2.py):
+    with Django's engine, a hundred questions were most of the page's time."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    template = "surveys/form/questions.html"
+
+    def __init__(self) -> None:
         self.fields: list = []
 
     def render(
         self, form: "SectionForm", context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
-    ) -> str:  # noqa: E501
-        view = form.question_view(self.key)
-        return render_to_string(
-            self.template,
-            {"q": view, "kind_template": KINDS[view.kind].template, "form": form},
-        )
+    ) -> str:
+        template = engines["jinja2"].env.get_template(self.template)
+        return template.render(questions=form.question_views())
 
 
 def choice_label(question: Question, code: Any) -> str:

@@ -32,7 +32,7 @@ from surveys.form_engine.rendering import (
     MatrixRowView,
     OptionView,
     OtherView,
-    QuestionBlock,
+    QuestionBlocks,
     QuestionView,
     condition_hint,
     quoted,
@@ -104,7 +104,7 @@ class SectionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.include_media = False
-        self.helper.layout = Layout(*(QuestionBlock(question.key) for question in self.questions))
+        self.helper.layout = Layout(QuestionBlocks())
 
     # -- which questions ----------------------------------------------------------------------
 
@@ -263,14 +263,15 @@ class SectionForm(forms.Form):
         auto_id = self[name].auto_id
         views = []
         if question.kind == Question.Kind.RATING:
-            for index, number in enumerate(rating_scale(question)):
+            scale = rating_scale(question)
+            label = _("%(value)s av %(max)s stjerner")
+            for index, number in enumerate(scale):
                 views.append(
                     OptionView(
                         id=f"{auto_id}_{index}",
                         name=name,
                         value=str(number),
-                        label=_("%(value)s av %(max)s stjerner")
-                        % {"value": number, "max": rating_scale(question).stop - 1},
+                        label=label % {"value": number, "max": scale.stop - 1},
                         checked=str(number) in selected,
                     )
                 )
@@ -314,6 +315,7 @@ class SectionForm(forms.Form):
             input_id=auto_id,
             name=name,
             errors=question_errors,
+            template=KINDS[question.kind].template,
         )
         source = self.depends_on_page(question)
         if source is not None:

@@ -299,6 +299,69 @@ def test_free_text_is_escaped_when_shown_again(section):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
 
 
+def test_questionnaire_texts_are_escaped_once_in_every_kind(section):
+    # Wording, help, labels and units come from definition files and the admin: free text too.
+    evil = "<img src=x onerror=\"alert(1)\"> & 'sitat'"
+    make_question(section=section, key="plan", text=f"Plan {evil}", help_text=f"Linje 1\n{evil}")
+    make_question(section=section, key="hvorfor", condition={"question": "plan", "equals": "ja"})
+    make_question(
+        section=section, key="valg", kind=K.MULTIPLE_CHOICE, choices=[("a", f"Valg {evil}")]
+    )
+    make_question(
+        section=section,
+        key="matrise",
+        kind=K.MATRIX,
+        rows=[("a", f"Rad {evil}")],
+        choices=[("ja", f"Ja {evil}")],
+    )
+    make_question(
+        section=section, key="stjerner", kind=K.RATING, options={"labels": {"min_label": evil}}
+    )
+    make_question(section=section, key="antall", kind=K.INTEGER, options={"unit": evil})
+    html = render(form_for(section))
+    assert "<img" not in html
+    page = parse(html)
+    assert text(by_id(page, "q-plan-label")) == f"Plan {evil}"
+    help_text = by_id(page, "q-plan-help")
+    assert text(help_text) == f"Linje 1 {evil}"
+    assert [child.name for child in help_text.children if hasattr(child, "name")] == ["br"]
+    assert text(by_id(page, "q-hvorfor-hint")) == f"Svar bare hvis du svarte «Ja» på «Plan {evil}»."
+    assert text(find(page, "label", **{"for": "id_valg_0"})) == f"Valg {evil}"
+    assert text(by_id(page, "q-matrise-row-a")) == f"Rad {evil}"
+    assert text(by_id(page, "q-matrise-col-ja")) == f"Ja {evil}"
+    assert text(find(page, "label", **{"for": "id_matrise__a_0"})) == f"Rad {evil}: Ja {evil}"
+    assert text(find(page, "span", class_="rating-end")) == evil
+    assert text(find(page, "span", class_="input-group-text")) == evil
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "message"),
+    [
+        (K.SINGLE_CHOICE, {"q": "tull"}, "Velg et av alternativene."),
+        (K.MULTIPLE_CHOICE, {"q": ["tull"]}, "Velg blant alternativene."),
+        (K.RATING, {"q": "9"}, "Velg et av alternativene."),
+        (K.SHORT_TEXT, {"q": "x" * 501}, "Sørg for at denne verdien har 500 eller færre tegn"),
+        (K.LONG_TEXT, {}, "Fyll ut svaret før du sender inn."),
+    ],
+)
+def test_a_question_with_an_error_marks_its_controls_and_points_at_the_message(
+    section, kind, data, message
+):
+    choices = [("ja", "Ja"), ("nei", "Nei")] if kind != K.SHORT_TEXT else None
+    make_question(section=section, key="q", kind=kind, choices=choices, required=True)
+    form = form_for(section, data=data, mode=SUBMIT)
+    assert not form.is_valid()
+    page = parse(render(form))
+    wrapper = by_id(page, "q-q")
+    assert "question-invalid" in attr(wrapper, "class").split()
+    controls = find_all(wrapper, "input") + find_all(wrapper, "textarea")
+    assert controls and all(attr(control, "aria-invalid") == "true" for control in controls)
+    described = find_all(wrapper, "fieldset") or controls
+    error_ids = [ref for ref in attr(described[0], "aria-describedby").split() if "error" in ref]
+    assert error_ids == ["q-q-error"]
+    assert text(by_id(page, "q-q-error")).startswith(f"Feil: {message}")
+
+
 # --- numbers, bounds --------------------------------------------------------------------------
 
 

@@ -473,6 +473,29 @@ def test_the_overview_renders_in_other_languages(respondent_client, language):
     assert f'<html lang="{language}">' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "required", "clear", "tick_all", "error"),
+    [
+        ("nb", "(obligatorisk)", "Fjern svaret", "Kryss av for alt som passer.", "Feil:"),
+        ("nn", "(obligatorisk)", "Fjern svaret", "Kryss av for alt som passar.", "Feil:"),
+        ("en", "(required)", "Clear answer", "Tick all that apply.", "Error:"),
+    ],
+)
+def test_section_pages_show_the_question_texts_in_the_chosen_language(
+    respondent_client, survey, language, required, clear, tick_all, error
+):
+    respondent_client.cookies["ekommune_language"] = language
+
+    general = respondent_client.get(GENERAL).content.decode()
+    refused = post_section(respondent_client, GENERAL, {"employees": "mange"}).content.decode()
+    services_page = respondent_client.get(SERVICES).content.decode()
+
+    assert f'<span class="visually-hidden"> {required}</span>' in general
+    assert f"hidden>{clear}</button>" in general
+    assert f'<span class="visually-hidden">{error} </span>' in refused
+    assert f'<p class="form-text mt-0">{tick_all}</p>' in services_page
+
+
 @pytest.mark.parametrize("extra_questions", [0, 30])
 def test_the_overview_and_a_section_read_a_constant_number_of_queries(
     respondent_client, survey, django_assert_num_queries, extra_questions
