@@ -214,6 +214,10 @@ class AnswerSet(models.Model):
     submitted_by = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set once an answer of the set has been cleared. Until then a question without a
+    # stored answer has never been answered (revision 0), and pages and saves need not
+    # count its changes (surveys.services.answer_revisions).
+    answers_cleared = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("svarsett")

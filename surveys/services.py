@@ -313,10 +313,10 @@ def answer_revisions(
     """Current revision per question key; the page carries it to detect conflicts.
 
     A stored answer's revision is its count of changes (each save sets it to that count
-    plus one, next to its change row). Only questions without a stored answer, never
-    answered or cleared, need their changes counted. Queries: the stored answers unless
-    `answers` (the set's stored answers of these questions or more) are given, and the
-    count unless every question has a stored answer.
+    plus one, next to its change row). A question without a stored answer was never
+    answered (0) unless the set has had an answer cleared; only then are its changes
+    counted. Queries: the stored answers unless `answers` (the set's stored answers of
+    these questions or more) are given, and that count.
     """
     from django.db.models import Count
 
@@ -332,7 +332,7 @@ def answer_revisions(
         )
     unanswered = [pk for pk in by_id if pk not in stored]
     counts = {}
-    if unanswered:
+    if unanswered and answer_set.answers_cleared:
         counts = dict(
             AnswerChange.objects.filter(
                 answer_set=answer_set,
@@ -503,7 +503,11 @@ def response_save_section(
         Answer.objects.bulk_create(new_answers)
     if history:
         AnswerChange.objects.bulk_create(history)
-        AnswerSet.objects.filter(pk=locked.pk).update(updated_at=now)
+        touched_set = {"updated_at": now}
+        if result.cleared:
+            touched_set["answers_cleared"] = True
+            answer_set.answers_cleared = True  # the caller's copy counts changes from now on
+        AnswerSet.objects.filter(pk=locked.pk).update(**touched_set)
     result.revisions = current_revisions
     return result
 

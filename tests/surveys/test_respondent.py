@@ -508,9 +508,20 @@ def test_the_overview_and_a_section_read_a_constant_number_of_queries(
     # (the save above loaded it) and the session was renewed less than a minute ago
     with django_assert_num_queries(4):
         assert respondent_client.get(OVERVIEW).status_code == 200
-    # ... plus the revisions of the section's answers (1: the answers are loaded already)
-    with django_assert_num_queries(5):
+    # ... and no more for the section's revisions: the answers are loaded already, and
+    # questions without an answer are at revision 0 while no answer was ever cleared
+    with django_assert_num_queries(4):
         assert respondent_client.get(GENERAL).status_code == 200
+
+
+def test_a_cleared_answer_keeps_counting_its_revisions_on_the_page(respondent_client):
+    post_section(respondent_client, GENERAL, {"plan": "ja", "employees": "4"})
+    post_section(respondent_client, GENERAL, {"plan": "ja", "employees": ""})  # cleared
+
+    revisions = json.loads(revisions_on(respondent_client.get(GENERAL)))
+
+    assert revisions["employees"] == 2
+    assert revisions["plan"] == 1
 
 
 def test_revisions_field_is_json(respondent_client):
