@@ -357,12 +357,17 @@ def response_save_section(
     contact: Contact | None = None,
     user: Any = None,
     now: datetime | None = None,
+    stored: Iterable[Answer] | None = None,
 ) -> SectionSaveResult:
     """Save the valid answers of one section that this person changed; report conflicts.
 
     `answers` maps question keys to (value, other_text) as cleaned by the form engine (only
     the questions that validated); `revisions` the revision per key when the page was loaded;
     `hidden` the keys whose condition is not met, whose stored answers are removed.
+
+    `stored`: the set's answers as the caller read them *after* reading `answer_set`. Every
+    write to a set's answers moves its `updated_at`, so when the locked row still has the
+    caller's `updated_at`, those answers are current and are not read again.
     """
     now = now or timezone.now()
     locked = _lock_for_writing(answer_set, now)
@@ -382,9 +387,14 @@ def response_save_section(
         if key in questions and key not in hidden
     }
     touched = [questions[key] for key in set(wanted) | hidden]
-    existing = {
-        a.question_id: a for a in Answer.objects.filter(answer_set=locked, question__in=touched)
-    }
+    touched_ids = {question.pk for question in touched}
+    if stored is not None and locked.updated_at == answer_set.updated_at:
+        existing = {a.question_id: a for a in stored if a.question_id in touched_ids}
+    else:
+        existing = {
+            a.question_id: a
+            for a in Answer.objects.filter(answer_set=locked, question_id__in=touched_ids)
+        }
     current_revisions = answer_revisions(
         answer_set=locked, questions=touched, answers=existing.values()
     )

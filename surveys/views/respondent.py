@@ -404,6 +404,8 @@ def _save(
             hidden=form.hidden_keys,
             contact=access.contact,
             now=timezone.now(),
+            # Read after access.answer_set (see the service).
+            stored=progress.answers.values(),
         )
     except services.ServiceError as error:
         if error.code in {"closed", "submitted"}:

@@ -435,3 +435,50 @@ def test_a_cleared_answer_given_again_continues_its_revisions(survey, answer_set
 
     assert again.revisions["employees"] == 3
     assert Answer.objects.get(question=survey.employees).revision == 3
+
+
+def test_answers_read_before_a_colleagues_save_are_read_again(
+    survey, answer_set, respondent, colleague
+):
+    """The page's copy of the stored answers saves a query only while nothing was written
+    since; after a colleague's save the service reads them again and reports the conflict."""
+    my_copy_of_the_set = AnswerSet.objects.get(pk=answer_set.pk)
+    my_copy_of_the_answers = list(Answer.objects.filter(answer_set=answer_set))
+    save(answer_set, survey.general, {"employees": 9}, contact=colleague)
+
+    mine = services.response_save_section(
+        answer_set=my_copy_of_the_set,
+        section=survey.general,
+        answers={"employees": (5, "")},
+        revisions={"employees": 0},
+        contact=respondent,
+        stored=my_copy_of_the_answers,
+    )
+
+    assert [conflict.question.key for conflict in mine.conflicts] == ["employees"]
+    assert Answer.objects.get(question=survey.employees).value == 9
+
+
+def test_answers_read_after_the_set_are_used_as_they_are(survey, answer_set, respondent):
+    save(answer_set, survey.general, {"employees": 3}, contact=respondent)
+    fresh_set = AnswerSet.objects.get(pk=answer_set.pk)
+    stored = list(Answer.objects.filter(answer_set=answer_set))
+
+    with CaptureQueriesContext(connection) as captured:
+        result = services.response_save_section(
+            answer_set=fresh_set,
+            section=survey.general,
+            answers={"employees": (4, "")},
+            revisions={"employees": 1},
+            contact=respondent,
+            stored=stored,
+        )
+
+    assert result.saved == ["employees"] and not result.conflicts
+    assert Answer.objects.get(question=survey.employees).revision == 2
+    answer_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "surveys_answer"' in query["sql"]
+    ]
+    assert answer_reads == []
