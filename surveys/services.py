@@ -194,15 +194,17 @@ def colleague_invite(
 def response_get_or_create(*, wave: Wave, organisation: Organisation) -> AnswerSet:
     """The organisation's one answer set in this wave, created on first use (race-safe)."""
     _check_wave_targets(wave=wave, organisation=organisation)
-    existing = AnswerSet.objects.filter(wave=wave, organisation=organisation).first()
-    if existing is not None:
-        return existing
-    try:
-        # The savepoint keeps an outer transaction usable when we lose the insert race.
-        with transaction.atomic():
-            return AnswerSet.objects.create(wave=wave, organisation=organisation)
-    except IntegrityError:
-        return AnswerSet.objects.get(wave=wave, organisation=organisation)
+    answer_set = AnswerSet.objects.filter(wave=wave, organisation=organisation).first()
+    if answer_set is None:
+        try:
+            # The savepoint keeps an outer transaction usable when we lose the insert race.
+            with transaction.atomic():
+                answer_set = AnswerSet.objects.create(wave=wave, organisation=organisation)
+        except IntegrityError:
+            answer_set = AnswerSet.objects.get(wave=wave, organisation=organisation)
+    # Carried along, so later reads of the set (such as the save's lock) need not join them.
+    answer_set.wave, answer_set.organisation = wave, organisation
+    return answer_set
 
 
 def _empty(value: Any) -> bool:
@@ -253,21 +255,27 @@ class SectionSaveResult:
         return bool(self.saved or self.cleared)
 
 
-def _locked_answer_set(pk: int) -> AnswerSet:
+def _locked_answer_set(answer_set: AnswerSet) -> AnswerSet:
     """The answer set with its wave and organisation, its own row locked for this transaction.
 
     `of=("self",)`: a plain FOR UPDATE would lock the joined wave row as well, and every
-    save of every organisation in the wave would wait for the one before it.
+    save of every organisation in the wave would wait for the one before it. When the
+    caller's copy carries its wave and organisation, read in the same request (as the
+    respondent pages' does), only the row itself is read again.
     """
+    if AnswerSet.wave.is_cached(answer_set) and AnswerSet.organisation.is_cached(answer_set):
+        locked = AnswerSet.objects.select_for_update().get(pk=answer_set.pk)
+        locked.wave, locked.organisation = answer_set.wave, answer_set.organisation
+        return locked
     return (
         AnswerSet.objects.select_for_update(of=("self",))
         .select_related("wave", "organisation")
-        .get(pk=pk)
+        .get(pk=answer_set.pk)
     )
 
 
 def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> AnswerSet:
-    locked = _locked_answer_set(answer_set.pk)
+    locked = _locked_answer_set(answer_set)
     if locked.is_submitted:
         raise ServiceError(
             _(
@@ -543,7 +551,7 @@ def response_submit(
 
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_answer_set(answer_set.pk)
+        locked = _locked_answer_set(answer_set)
         if locked.is_submitted:
             return SubmitResult(answer_set=locked, newly_submitted=False)
         if not locked.wave.is_open(now):
@@ -617,7 +625,7 @@ def response_reopen(
     """Reopen a submitted answer set for changes: a contact while the wave is open, or staff."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_answer_set(answer_set.pk)
+        locked = _locked_answer_set(answer_set)
         if contact is not None:
             if contact.organisation_id != locked.organisation_id:
                 raise ServiceError(_("Ingen tilgang."), code="forbidden")
