@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Organisation
 
-from .conditions import resolve_visibility
+from .conditions import Visibility, resolve_visibility
 from .form_engine import (
     ErrorLink,
     Questionnaire,
@@ -134,6 +134,8 @@ class ResponseProgress:
     sections: list[SectionProgress]
     questionnaire: Questionnaire | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    # What the stored answers show (conditions resolved over the whole wave).
+    visibility: Visibility | None = None
 
     @property
     def visible_sections(self) -> list[SectionProgress]:
@@ -239,6 +241,7 @@ def response_progress(
             answers=answers,
             questionnaire=questionnaire,
             show_missing=show_missing,
+            visibility=visibility,
         )
         progress.append(entry)
     return ResponseProgress(
@@ -248,6 +251,7 @@ def response_progress(
         sections=progress,
         questionnaire=questionnaire,
         answers=answers,
+        visibility=visibility,
     )
 
 
@@ -258,6 +262,7 @@ def _check_section(
     answers: dict[str, Answer],
     questionnaire: Questionnaire,
     show_missing: bool,
+    visibility: Visibility,
 ) -> None:
     """The submit check of one section's stored answers: problems, valid items, state."""
     if entry.visible and (
@@ -268,6 +273,7 @@ def _check_section(
             organisation_kind=kind,
             answers=answers,
             questionnaire=questionnaire,
+            stored_visibility=visibility,
         )
         checked.is_valid()
         entry._problems = checked.error_summary

@@ -59,6 +59,7 @@ class SectionForm(forms.Form):
         organisation_kind: str | None,
         answers: Mapping[str, Any],
         mode: Mode = DRAFT,
+        stored_visibility: Visibility | None = None,
     ) -> None:
         if mode not in (DRAFT, SUBMIT):
             raise ValueError(f"Unknown mode {mode!r}")
@@ -68,12 +69,16 @@ class SectionForm(forms.Form):
         self.organisation_kind = organisation_kind
         self.mode = mode
         self.stored_values, self.stored_other = split_answers(answers)
-        self.stored_visibility: Visibility = resolve_visibility(
-            questionnaire.sections,
-            questionnaire.questions,
-            organisation_kind=organisation_kind,
-            answers=self.stored_values,
-        )
+        # What the stored answers show; a caller that resolved it for the same answers and
+        # organisation kind (the respondent progress) passes it in.
+        if stored_visibility is None:
+            stored_visibility = resolve_visibility(
+                questionnaire.sections,
+                questionnaire.questions,
+                organisation_kind=organisation_kind,
+                answers=self.stored_values,
+            )
+        self.stored_visibility: Visibility = stored_visibility
         self.section_visible = self.stored_visibility.section_is_visible(self.section.key)
         self.questions: list[Question] = self._questions_to_render()
         self.field_names: dict[str, list[str]] = {}
@@ -417,6 +422,7 @@ def build_section_form(
     data: Mapping[str, Any] | None = None,
     mode: Mode = DRAFT,
     questionnaire: Questionnaire | None = None,
+    stored_visibility: Visibility | None = None,
 ) -> SectionForm:
     """The form of one section for an organisation kind, with its answers so far.
 
@@ -431,6 +437,7 @@ def build_section_form(
         organisation_kind=organisation_kind,
         answers=answers,
         mode=mode,
+        stored_visibility=stored_visibility,
     )
 
 
@@ -452,6 +459,7 @@ def check_section_answers(
     organisation_kind: str | None,
     answers: Mapping[str, Any],
     questionnaire: Questionnaire | None = None,
+    stored_visibility: Visibility | None = None,
 ) -> SectionForm:
     """The section's stored answers validated in SUBMIT mode (is_valid(): complete and valid)."""
     questionnaire = questionnaire or Questionnaire.load(section.wave_id)
@@ -462,6 +470,7 @@ def check_section_answers(
         data={},
         mode=SUBMIT,
         questionnaire=questionnaire,
+        stored_visibility=stored_visibility,
     )
     # The questions, fields and initial values depend only on the stored answers, not on the
     # data: one form can post its own initial values (half the work of building an unbound

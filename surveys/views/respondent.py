@@ -301,6 +301,7 @@ def _section_form(
         data=data,
         mode=DRAFT,
         questionnaire=progress.questionnaire,
+        stored_visibility=progress.visibility,
     )
 
 
