@@ -28,7 +28,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Trunc
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -352,9 +352,6 @@ def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
     # kommuner are the rest, so the answer sets are not joined with every organisation (a
     # hash join over 100,000 organisations took most of this query's time in the issue 8
     # benchmarks); organisations are either kommuner or fylkeskommuner.
-    # Counted per UTC hour and summed into Oslo days here: Oslo's offset is a whole number of
-    # hours, so every hour falls in one Oslo day, and PostgreSQL is spared a conversion to
-    # Oslo time per answer set (33 ms instead of 44 ms for 68,000 submitted sets).
     fylkeskommuner = Organisation.objects.filter(
         edition_id=wave.edition_id, kind=OrganisationKind.FYLKESKOMMUNE
     ).values("pk")
@@ -362,8 +359,8 @@ def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
         AnswerSet.objects.filter(
             wave=wave, status=AnswerSet.Status.SUBMITTED, submitted_at__isnull=False
         )
-        .annotate(hour=Trunc("submitted_at", "hour", tzinfo=dt.UTC))
-        .values("hour")
+        .annotate(day=TruncDate("submitted_at", tzinfo=OSLO))
+        .values("day")
         .annotate(
             n=Count("pk"),
             fylkeskommuner=Count("pk", filter=Q(organisation_id__in=fylkeskommuner)),
@@ -371,18 +368,12 @@ def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
         # Sorted below: ordering in the database would sort every submitted set first.
         .order_by()
     )
-    by_day: dict[dt.date, list[int]] = {}
-    for row in rows:
-        counts = by_day.setdefault(oslo_date(row["hour"]), [0, 0])
-        counts[0] += row["n"]
-        counts[1] += row["fylkeskommuner"]
     series = []
     kommuner = fylker = 0
-    for day in sorted(by_day):
-        n, fylkeskommuner = by_day[day]
-        kommuner += n - fylkeskommuner
-        fylker += fylkeskommuner
-        series.append({"day": day, "kommuner": kommuner, "fylkeskommuner": fylker})
+    for row in sorted(rows, key=lambda row: row["day"]):
+        kommuner += row["n"] - row["fylkeskommuner"]
+        fylker += row["fylkeskommuner"]
+        series.append({"day": row["day"], "kommuner": kommuner, "fylkeskommuner": fylker})
     return series
 
 
