@@ -19,7 +19,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template import engines
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -273,7 +275,39 @@ def _figures_payload(wave: Wave, result: rates.SummaryRates, now: Any) -> dict[s
     return payload
 
 
-def _status_page(request: HttpRequest, wave: Wave, result: rates.SummaryRates) -> dict[str, Any]:
+def _status_rows_html(rows: list[rates.OrganisationStatus], *, can_send: bool) -> str:
+    """The status list's rows, drawn by Jinja2 (templates/jinja2/surveys/staff/status_rows.html):
+    with Django's template engine, a page of 500 rows was half the dashboard's CPU time at
+    national scale (issue 8 benchmarks). The texts are translated here, once per page."""
+    started = _("Påbegynt: %(done)s av %(total)s deler")
+    not_invited = _("Ikke invitert")
+    not_started = _("Ikke påbegynt")
+    labels = {
+        "failed": _("Feilet"),
+        "no_contact": _("Ingen aktiv kontaktperson"),
+        "remind": _("Send påminnelse"),
+    }
+    items = []
+    for row in rows:
+        if row.started:
+            progress = started % {"done": row.sections_answered, "total": row.sections_total}
+        else:
+            progress = not_started if row.invited else not_invited
+        last_reminder = "–"
+        if row.last_reminder_at:
+            when = formats.date_format(
+                timezone.localtime(row.last_reminder_at), "SHORT_DATETIME_FORMAT"
+            )
+            last_reminder = f"{when} ({row.reminders})"
+        items.append({"row": row, "progress": progress, "last_reminder": last_reminder})
+    template = engines["jinja2"].env.get_template("surveys/staff/status_rows.html")
+    # Jinja2 escaped every value (autoescape is on for these templates).
+    return mark_safe(template.render(rows=items, labels=labels, can_send=can_send))  # noqa: S308
+
+
+def _status_page(
+    request: HttpRequest, wave: Wave, result: rates.SummaryRates, *, can_send: bool
+) -> dict[str, Any]:
     """One page (?side=N) of the status list: with 100,000 organisations the whole list is
     tens of megabytes of HTML (issue 8 benchmarks); the CSV and "remind all" cover them all."""
     page = paging.page_of(
@@ -284,21 +318,26 @@ def _status_page(request: HttpRequest, wave: Wave, result: rates.SummaryRates) -
         anchor="status-heading",
     )
     rows = rates.not_submitted_status(wave, offset=page.offset, limit=page.size)
-    return {"status_rows": rows, "status_total": page.total, "status_page": page}
+    return {
+        "status_rows": rows,
+        "status_rows_html": _status_rows_html(rows, can_send=can_send),
+        "status_total": page.total,
+        "status_page": page,
+    }
 
 
-def _county_page(request: HttpRequest, wave: Wave) -> dict[str, Any]:
+def _county_page(request: HttpRequest, wave: Wave) -> tuple[paging.Page, list[County]]:
     """One page (?fylkeside=N) of the table by county: a register of 1,000 counties made it
     the slowest part of the page to draw (issue 8 benchmarks); KS's 19 fylker fit on one."""
+    counties = rates.counties_in_wave(wave)
     page = paging.page_of(
         request,
         parameter="fylkeside",
-        total=rates.counties_in_wave(wave).count(),
+        total=counties.count(),
         size=settings.DASHBOARD_COUNTY_PAGE_SIZE,
         anchor="county-heading",
     )
-    rows = rates.county_rates_page(wave, offset=page.offset, limit=page.size)
-    return {"county_rows": rows, "county_page": page}
+    return page, list(counties[page.offset : page.offset + page.size])
 
 
 @require_GET
@@ -307,13 +346,15 @@ def _county_page(request: HttpRequest, wave: Wave) -> dict[str, Any]:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     wave = _wave(slug)
     now = timezone.now()
-    result = rates.summary_rates(wave)
+    county_page, counties = _county_page(request, wave)
+    result, county_rows = rates.summary_and_county_rates(wave, counties)
     snapshot = rates.latest_snapshot(wave)
     snapshot_change = None
     if snapshot is not None:
         snapshot_change = result.overall.submitted - snapshot.submitted
     mailing_settings = mailing.mailing_settings_for(wave)
     user = request.user
+    can_send = user.has_perm(SEND_MAIL)
     context = {
         "wave": wave,
         "now": now,
@@ -325,14 +366,15 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "snapshot": snapshot,
         "snapshot_change": snapshot_change,
         "chart": submissions_chart(wave, result, rates.oslo_date(now)),
-        **_county_page(request, wave),
-        **_status_page(request, wave, result),
+        "county_rows": county_rows,
+        "county_page": county_page,
+        **_status_page(request, wave, result, can_send=can_send),
         "failed": rates.failed_messages(wave),
         "rounds": rates.mail_rounds_summary(wave),
         "mailing_settings": mailing_settings,
         "size_class_labels": dict(SizeClass.choices),
         "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
-        "can_send": user.has_perm(SEND_MAIL),
+        "can_send": can_send,
         "can_export": user.has_perm(EXPORT_PERSONAL_DATA),
     }
     return render(request, "surveys/staff/dashboard.html", context)

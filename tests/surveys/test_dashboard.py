@@ -491,3 +491,69 @@ def test_the_live_figures_agree_with_the_full_rates_and_the_chart_counts_every_s
     client.force_login(dashboard_user)
     figures = client.get(url("dashboard_figures", national_wave)).json()
     assert figures["overall"] == full.overall.as_dict()
+
+
+# --- benchmarks (issue 8), third round: the status list drawn by Jinja2, the chart per hour ----
+
+
+def test_a_status_row_shows_progress_contacts_and_the_last_reminder_with_names_escaped(
+    client, mail_admin
+):
+    from datetime import UTC, datetime
+
+    edition = builders.make_edition(year=2011)
+    wave = builders.make_wave(edition=edition, slug="rows")
+    for _ in range(3):
+        builders.make_section(wave=wave)
+    county = builders.make_county(edition=edition, number="12", name="Vestland")
+    started = builders.make_organisation(county=county, number="1201", name="Bergen <b>&</b>")
+    builders.make_organisation(county=county, number="1202", name="Stille")
+    builders.make_contact(organisation=started, name="Kari", email="kari@example.invalid")
+    builders.make_answer_sets(wave=wave, organisations=[started], status="in_progress")
+    mailing.invitations_queue(wave=wave, organisations=[started.pk], now=timezone.now())
+    OutboundMessage.objects.update(state="sent", sent_at=timezone.now())
+    mail_round = mailing.reminders_queue_now(
+        wave=wave, organisations=[started.pk], now=timezone.now()
+    )
+    sent_at = datetime(2026, 1, 14, 23, 30, tzinfo=UTC)  # 15 January, 00:30 in Oslo
+    OutboundMessage.objects.filter(round=mail_round).update(state="sent", sent_at=sent_at)
+
+    html = page(client, mail_admin, wave)
+
+    row = html.split('data-organisation="1201"', 1)[1].split("</tr>", 1)[0]
+    assert "Bergen &lt;b&gt;&amp;&lt;/b&gt;" in row and "<b>" not in row
+    assert "Påbegynt: 0 av 3 deler" in row
+    assert "Kari (IKT-leder) &lt;kari@example.invalid&gt;" in row
+    assert "15.01.2026 kl. 00:30 (1)" in row
+    assert f'name="only" value="{started.pk}"' in row
+    row = html.split('data-organisation="1202"', 1)[1].split("</tr>", 1)[0]
+    assert "Ikke invitert" in row and "Ingen aktiv kontaktperson" in row
+    assert "<td>–</td>" in row
+
+
+def test_every_submission_counts_on_its_oslo_day_in_the_chart(db):
+    from datetime import UTC, date, datetime
+
+    edition = builders.make_edition(year=2011)
+    wave = builders.make_wave(edition=edition, slug="days")
+    county = builders.make_county(edition=edition, number="03")
+    fylke = builders.make_organisation(county=county, kind=OrganisationKind.FYLKESKOMMUNE)
+    kommuner = [builders.make_organisation(county=county, number=f"03{i:02d}") for i in range(4)]
+    # Winter (UTC+1): 22:59 UTC is still 14 January in Oslo, 23:00 UTC is 15 January.
+    builders.make_answer_sets(
+        wave=wave, organisations=[kommuner[0]], at=datetime(2026, 1, 14, 22, 59, tzinfo=UTC)
+    )
+    builders.make_answer_sets(
+        wave=wave, organisations=[kommuner[1], fylke], at=datetime(2026, 1, 14, 23, 0, tzinfo=UTC)
+    )
+    # Summer (UTC+2): 22:00 UTC on 1 July is 2 July in Oslo.
+    builders.make_answer_sets(
+        wave=wave, organisations=[kommuner[2]], at=datetime(2026, 7, 1, 22, 0, tzinfo=UTC)
+    )
+    builders.make_answer_sets(wave=wave, organisations=[kommuner[3]], status="in_progress")
+
+    assert rates.submissions_by_day(wave) == [
+        {"day": date(2026, 1, 14), "kommuner": 1, "fylkeskommuner": 0},
+        {"day": date(2026, 1, 15), "kommuner": 2, "fylkeskommuner": 1},
+        {"day": date(2026, 7, 2), "kommuner": 3, "fylkeskommuner": 1},
+    ]
