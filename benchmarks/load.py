@@ -181,6 +181,13 @@ def prepare(wave: Any, seed: int) -> list[Work]:
     Answer.objects.filter(answer_set__wave=wave).delete()
     AnswerSet.objects.filter(wave=wave).delete()
     AccessToken.objects.filter(wave=wave).delete()
+    # The rows of the previous run are dead now; autovacuum would clear them in production.
+    generator.vacuum_analyze(
+        AnswerChange._meta.db_table,
+        Answer._meta.db_table,
+        AnswerSet._meta.db_table,
+        AccessToken._meta.db_table,
+    )
     questionnaire = Questionnaire.load(wave)
     contacts = (
         Contact.objects.filter(
