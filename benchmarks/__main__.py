@@ -44,6 +44,12 @@ def setup_django() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from ekommune.runtime import tune_garbage_collector
+
+    # As ekommune/wsgi.py does in every web worker: the in-process page timings then see
+    # the collector a production worker has.
+    tune_garbage_collector()
+
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0, interactive=False)
 

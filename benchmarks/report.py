@@ -180,7 +180,24 @@ def environment() -> dict[str, str]:
         "commit": _git("rev-parse", "--short", "HEAD") + dirty,
         # Other work on the machine skews every figure: the load average says how much.
         "load average at start": " ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "machine speed at start": f"{calibration_ms():.0f} ms for a fixed pure-Python loop "
+        "(best of 3; compare runs by it: it was seen to vary from 730 to 1,150 ms on an idle "
+        "machine here)",
     }
+
+
+def calibration_ms() -> float:
+    """The best of three runs of a fixed CPU-bound loop: how fast this machine is right now.
+
+    The shared virtual machines this project is measured on change speed from minute to
+    minute (by a third, idle or not); two runs compare fairly only at similar figures here.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(10_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def write_results(

@@ -261,3 +261,23 @@ def test_an_english_browser_still_gets_bokmal_until_the_person_chooses(client):
     assert '<html lang="nb">' in first.content.decode()
     assert "Hopp til hovedinnholdet" in first.content.decode()
     assert '<html lang="en">' in chosen.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("tuning", "expected"), [("1", "(50000, 20, 100)"), ("0", "(700, 10, 10)")]
+)
+def test_web_workers_collect_garbage_in_larger_batches(tmp_path, tuning, expected):
+    """gunicorn loads ekommune.wsgi in every worker; GC_TUNING=0 keeps CPython's defaults."""
+    env = {**os.environ, "VAR_DIR": str(tmp_path), "GC_TUNING": tuning}
+    code = "import gc, ekommune.wsgi; print(gc.get_threshold(), gc.get_freeze_count() > 0)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    assert result.stdout.split("\n")[0] == f"{expected} {tuning == '1'}"
