@@ -304,6 +304,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 # ten times per session age): ekommune.middleware.SessionRenewalMiddleware. Renewing on every
 # request (SESSION_SAVE_EVERY_REQUEST) cost each respondent save a second transaction.
 SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
+# Sessions are read from the cache (Redis, or files in the embedded default) and written
+# through to the database: a read on every page without a query. Revoking a link does not
+# depend on it: every respondent request re-checks the link (surveys/views/respondent.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
