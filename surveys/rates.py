@@ -249,6 +249,11 @@ def _rate_rows(
     )
 
 
+def _county_column(kind: str) -> str:
+    """The CountyRates field an organisation kind's figures go in."""
+    return "fylkeskommuner" if kind == OrganisationKind.FYLKESKOMMUNE else "kommuner"
+
+
 def _county_rates(wave: Wave, rows: list[dict]) -> list[CountyRates]:
     counties = {
         county.pk: county
@@ -261,7 +266,7 @@ def _county_rates(wave: Wave, rows: list[dict]) -> list[CountyRates]:
             county.pk,
             {"county_id": county.pk, "number": county.number, "name": county.name},
         )
-        key = "fylkeskommuner" if row["kind"] == OrganisationKind.FYLKESKOMMUNE else "kommuner"
+        key = _county_column(row["kind"])
         entry[key] = entry.get(key, Figures()) + _figures(row)
     ordered = sorted(by_county.values(), key=lambda entry: entry["number"])
     return [CountyRates(**entry) for entry in ordered]
@@ -285,30 +290,21 @@ def _by_kind(wave: Wave, rows: list[dict]) -> dict[str, Figures]:
     return by_kind
 
 
-def rates_by_county_and_kind(wave: Wave) -> list[CountyRates]:
-    """Figures per county, split into kommuner and the fylkeskommune (two queries)."""
-    return _county_rates(wave, _rate_rows(wave))
-
-
-def rates_by_size_class(wave: Wave) -> list[SizeClassRates]:
-    """Kommuner per size class, every class listed even when empty (one GROUP BY query)."""
-    return _size_class_rates(_rate_rows(wave))
+def _summary(wave: Wave, rows: list[dict]) -> SummaryRates:
+    """By kind, and kommuner by size class (every class listed, also when empty)."""
+    by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
+    return SummaryRates(by_kind=_by_kind(wave, rows), by_size_class=by_size_class)
 
 
 def wave_rates(wave: Wave) -> WaveRates:
     """Overall, by kind, by county and by size class, in two queries."""
     rows = _rate_rows(wave)
-    by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
+    summary = _summary(wave, rows)
     return WaveRates(
-        by_kind=_by_kind(wave, rows),
+        by_kind=summary.by_kind,
+        by_size_class=summary.by_size_class,
         by_county=_county_rates(wave, rows),
-        by_size_class=by_size_class,
     )
-
-
-def _summary(wave: Wave, rows: list[dict]) -> SummaryRates:
-    by_size_class = _size_class_rates(rows) if OrganisationKind.KOMMUNE in wave.target_kinds else []
-    return SummaryRates(by_kind=_by_kind(wave, rows), by_size_class=by_size_class)
 
 
 def summary_rates(wave: Wave) -> SummaryRates:
@@ -356,8 +352,7 @@ def summary_and_county_rates(
     by_county: dict[int, dict[str, Figures]] = defaultdict(lambda: defaultdict(Figures))
     for row in rows:
         if row["page_county_id"] is not None:
-            key = "fylkeskommuner" if row["kind"] == OrganisationKind.FYLKESKOMMUNE else "kommuner"
-            by_county[row["page_county_id"]][key] += _figures(row)
+            by_county[row["page_county_id"]][_county_column(row["kind"])] += _figures(row)
     county_rows = [
         CountyRates(county.pk, county.number, county.name, **by_county[county.pk])
         for county in counties

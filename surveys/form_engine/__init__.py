@@ -3,7 +3,9 @@
 Public API (used by the respondent pages and the staff preview)::
 
     questionnaire = Questionnaire.load(wave)               # 4 queries, whatever the size
-    answers = answers_by_key(answer_set)                   # 1 query: {question key: Answer}
+    questionnaire = Questionnaire.for_wave(wave)           # the same from this process's cache
+                                                           #   while wave.definition_token holds
+    answers = answers_by_key(answer_set, questionnaire)    # 1 query: {question key: Answer}
     form = build_section_form(
         section=section,                                   # a Section of that wave
         organisation_kind=organisation.kind,               # "kommune" / "fylkeskommune" / None

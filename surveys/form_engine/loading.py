@@ -118,13 +118,14 @@ def answers_by_key(
         answers = Answer.objects.filter(answer_set=answer_set).select_related("question")
         return {answer.question.key: answer for answer in answers}
     questions = {question.pk: question for question in questionnaire.questions}
+    answers = list(Answer.objects.filter(answer_set=answer_set))
+    unknown = {answer.question_id for answer in answers} - questions.keys()
+    if unknown:  # questions added after this copy of the questionnaire was read (1 query)
+        questions.update(Question.objects.in_bulk(unknown))
     keyed = {}
-    for answer in Answer.objects.filter(answer_set=answer_set):
-        question = questions.get(answer.question_id)
-        if question is None:  # a question added after the questionnaire was read
-            question = Question.objects.get(pk=answer.question_id)
-        answer.question = question
-        keyed[question.key] = answer
+    for answer in answers:
+        answer.question = questions[answer.question_id]
+        keyed[answer.question.key] = answer
     return keyed
 
 

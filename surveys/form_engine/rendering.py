@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from crispy_forms.layout import LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
-from django.template import engines
 from django.utils.translation import gettext as _
 
+from ekommune.jinja2 import render_fragment
 from surveys import numbers
 from surveys.conditions import (
     is_answered,
@@ -139,8 +139,7 @@ class QuestionBlocks(LayoutObject):
     def render(
         self, form: "SectionForm", context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
     ) -> str:
-        template = engines["jinja2"].env.get_template(self.template)
-        return template.render(questions=form.question_views())
+        return render_fragment(self.template, questions=form.question_views())
 
 
 def choice_label(question: Question, code: Any) -> str:

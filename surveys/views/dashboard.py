@@ -19,14 +19,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
 from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ekommune.jinja2 import render_fragment
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import mailing, paging, rates
 from surveys.exports import csv_lines
@@ -300,9 +299,9 @@ def _status_rows_html(rows: list[rates.OrganisationStatus], *, can_send: bool) -
             )
             last_reminder = f"{when} ({row.reminders})"
         items.append({"row": row, "progress": progress, "last_reminder": last_reminder})
-    template = engines["jinja2"].env.get_template("surveys/staff/status_rows.html")
-    # Jinja2 escaped every value (autoescape is on for these templates).
-    return mark_safe(template.render(rows=items, labels=labels, can_send=can_send))  # noqa: S308
+    return render_fragment(
+        "surveys/staff/status_rows.html", rows=items, labels=labels, can_send=can_send
+    )
 
 
 def _status_page(

@@ -23,13 +23,13 @@ def render(template, **context):
 
 def test_literal_includes_are_inlined_and_give_the_same_output():
     env = environment(loader=DictLoader(TEMPLATES), autoescape=True)
-    compiled = env.loader.get_source(env, "page.html")[0]
+    original = env.loader.get_source(env, "page.html")[0]
 
     assert render("page.html", items=["<a>", "b"], computed="dynamic.html") == (
         "<p>&lt;a&gt;!</p><p>b!</p>[dynamic]"
     )
     # The inlined source no longer names part.html; the computed include stays.
-    source = env.preprocess(compiled, "page.html")
+    source = env.preprocess(original, "page.html")
     assert "part.html" not in source and "{{ q }}" in source
     assert "{% include computed %}" in source
 

@@ -33,7 +33,7 @@ def test_use_within_a_minute_does_not_write_the_session(respondent_client, clock
     assert expiry(respondent_client) == first
 
 
-def test_use_after_a_minute_renews_the_expiry(respondent_client, clock, settings):
+def test_use_after_a_minute_renews_the_expiry(respondent_client, clock):
     respondent_client.get(OVERVIEW)
     first = expiry(respondent_client)
 

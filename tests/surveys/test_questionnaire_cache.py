@@ -74,3 +74,21 @@ def test_waves_do_not_share_cached_questionnaires(survey):
 
     assert Questionnaire.for_wave(survey.wave).question("plan").text == "Har kommunen en plan?"
     assert Questionnaire.for_wave(other).question("plan").text == "Annen plan?"
+
+
+def test_answers_to_questions_newer_than_the_questionnaire_copy_keep_their_question(
+    survey, django_assert_num_queries
+):
+    from surveys.form_engine import answers_by_key
+
+    copy = Questionnaire.load(survey.wave)
+    newer = builders.make_question(section=survey.general, key="pcs", position=4, kind="integer")
+    answer_set = builders.make_answer_set(wave=survey.wave, organisation=survey.organisation)
+    builders.make_answer(answer_set=answer_set, question=survey.plan, value="ja")
+    builders.make_answer(answer_set=answer_set, question=newer, value=12)
+
+    with django_assert_num_queries(2):  # the answers, and the one question the copy lacks
+        answers = answers_by_key(answer_set, copy)
+
+    assert answers["plan"].question is copy.question("plan")
+    assert answers["pcs"].question.pk == newer.pk and answers["pcs"].value == 12
