@@ -4,7 +4,7 @@
 
 Prints one JSON line: seconds, bytes and lines written, the RSS after Django started and the
 peak RSS while exporting (the kernel's high-water mark, reset after start-up). `wide`/`long`
-run surveys.exports.export_csv_lines into a file, as the background export job does; `copy`
+run surveys.analysis.exports.export_csv_lines into a file, as the background export job does; `copy`
 pulls the same data (one row per organisation: register columns, answer status and times,
 every answer and "Annet" text keyed by question) with PostgreSQL's own `COPY ... TO STDOUT`
 into a file: the floor the export is compared with.
@@ -72,7 +72,7 @@ def main() -> None:
     from django.db import connection
 
     from municipalities.models import County, Organisation
-    from surveys.exports import ExportOptions, export_csv_lines
+    from surveys.analysis.exports import ExportOptions, export_csv_lines
     from surveys.models import Answer, AnswerSet, Question, Wave
 
     slug, mode = sys.argv[1], sys.argv[2]

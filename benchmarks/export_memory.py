@@ -129,7 +129,7 @@ def xlsx_peak_bytes(wave) -> int:
     import tempfile
     from pathlib import Path
 
-    from surveys.exports import ExportOptions, write_xlsx
+    from surveys.analysis.exports import ExportOptions, write_xlsx
 
     with tempfile.TemporaryDirectory() as tmp:
         tracemalloc.start()
@@ -149,7 +149,7 @@ def measure(organisations: int) -> list[tuple[str, int, float]]:
     `organisations`, inside a transaction that is rolled back."""
     from django.db import transaction
 
-    from surveys.exports import ExportOptions, export_csv_lines
+    from surveys.analysis.exports import ExportOptions, export_csv_lines
 
     rows: list[tuple[str, int, float]] = []
     try:

@@ -363,8 +363,8 @@ def plan_answers(
 
 
 def submitted_snapshot(answers: dict[str, tuple[Any, str]]) -> dict[str, list]:
-    """The value of the "submitted" AnswerChange, as `response_submit` stores it
-    (surveys.selectors.ResponseProgress.snapshot: every visible answer as [value, other])."""
+    """The value of the "submitted" AnswerChange, as `response_submit` stores it: every visible
+    answer as [value, other] (`ResponseProgress.snapshot` in surveys.answering.selectors)."""
     return {key: [value, other] for key, (value, other) in answers.items()}
 
 

@@ -173,9 +173,9 @@ def prepare(wave: Any, seed: int) -> list[Work]:
 
     from benchmarks import generator
     from municipalities.models import Contact
+    from surveys.answering.services import invitation_link_issue
     from surveys.form_engine import Questionnaire
     from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet
-    from surveys.services import invitation_link_issue
 
     AnswerChange.objects.filter(answer_set__wave=wave).delete()
     Answer.objects.filter(answer_set__wave=wave).delete()

@@ -222,7 +222,7 @@ def respondent_client(wave, organisation):
     from django.urls import reverse
 
     from municipalities.models import Contact
-    from surveys.services import invitation_link_issue
+    from surveys.answering.services import invitation_link_issue
 
     contact = Contact.objects.filter(organisation=organisation).order_by("id").first()
     client = Client()
@@ -406,7 +406,7 @@ def run_save(sizes: list[int], options: Options) -> list[Table]:
 def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
     from django.urls import reverse
 
-    from surveys import rates
+    from surveys.outreach import selectors as rates
 
     table = Table(
         "Response rates (selectors) and the staff dashboard",

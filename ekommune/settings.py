@@ -306,7 +306,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
 # Sessions are read from the cache (Redis, or files in the embedded default) and written
 # through to the database: a read on every page without a query. Revoking a link does not
-# depend on it: every respondent request re-checks the link (surveys/views/respondent.py).
+# depend on it: every respondent request re-checks the link (surveys/answering/views.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)

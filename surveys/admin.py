@@ -20,6 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from municipalities.models import OrganisationKind
+from surveys.answering.services import (
+    ServiceError,
+    invitation_link_issue,
+    invitation_link_revoke,
+    invitation_url,
+    response_reopen,
+)
 from surveys.definitions.loader import answer_counts, used_codes
 from surveys.definitions.schema import QUESTION_KEY_RE
 from surveys.definitions.validation import check_settings
@@ -35,13 +42,6 @@ from surveys.models import (
     Question,
     Section,
     Wave,
-)
-from surveys.services import (
-    ServiceError,
-    invitation_link_issue,
-    invitation_link_revoke,
-    invitation_url,
-    response_reopen,
 )
 from surveys.waves import WaveStatusError, wave_set_status
 

@@ -5,11 +5,31 @@ Content-Security-Policy forbids inline styles, and a downloaded SVG must look ri
 CSS. Every chart carries <title> and <desc>; the page shows a table with the same numbers.
 """
 
+from dataclasses import dataclass
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .results import Distribution
+
+@dataclass
+class Share:
+    """One bar: an answer code, its label, how many chose it and their share."""
+
+    code: str
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class Distribution:
+    """How one group (all, a size class, a county, a kind) answered: n and a share per code."""
+
+    label: str
+    n: int
+    shares: list[Share]
+
 
 # Dark enough for white labels inside the bars (contrast >= 4.5:1), distinguishable in print.
 PALETTE = [

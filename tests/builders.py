@@ -160,7 +160,7 @@ def make_question(**overrides: Any) -> Question:
 
 def make_access_link(**overrides: Any) -> str:
     """A personal link token for a contact and wave (issued through the real service)."""
-    from surveys.services import invitation_link_issue
+    from surveys.answering.services import invitation_link_issue
 
     wave = overrides.pop("wave", None) or make_wave()
     contact = overrides.pop("contact", None) or make_contact(
@@ -171,7 +171,11 @@ def make_access_link(**overrides: Any) -> str:
 
 def make_saved_answer(**overrides: Any):
     """An answer saved through `response_save_section`, so its history and revision exist."""
-    from surveys.services import answer_revisions, response_get_or_create, response_save_section
+    from surveys.answering.services import (
+        answer_revisions,
+        response_get_or_create,
+        response_save_section,
+    )
 
     question = overrides.pop("question")
     organisation = overrides.pop("organisation", None)

@@ -13,16 +13,22 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .exporter import export_definition
-from .loader import LoadReport, answer_counts, load_definition, reload_problems, used_codes
-from .schema import (
+from surveys.definitions.exporter import export_definition
+from surveys.definitions.loader import (
+    LoadReport,
+    answer_counts,
+    load_definition,
+    reload_problems,
+    used_codes,
+)
+from surveys.definitions.schema import (
     FORMAT_VERSION,
     YES_NO_UNSURE,
     YES_NO_UNSURE_CHOICES,
     Definition,
     DefinitionError,
 )
-from .validation import parse_definition
+from surveys.definitions.validation import parse_definition
 
 
 def read_definition(path: str | Path) -> Definition:

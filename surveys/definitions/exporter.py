@@ -15,9 +15,8 @@ import yaml
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from surveys.definitions.schema import FORMAT_VERSION
 from surveys.models import Question, Section, Wave
-
-from .schema import FORMAT_VERSION
 
 OPTION_ORDER = ("min", "max", "decimals", "unit", "max_length", "labels")
 

@@ -18,10 +18,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from surveys.definitions.schema import ChoiceDef, Definition, DefinitionError, QuestionDef, RowDef
 from surveys.form_engine.loading import definition_changed
 from surveys.models import Answer, AnswerChange, Choice, MatrixRow, Question, Section, Wave
-
-from .schema import ChoiceDef, Definition, DefinitionError, QuestionDef, RowDef
 
 Kind = Question.Kind
 

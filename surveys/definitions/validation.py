@@ -16,9 +16,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from municipalities.models import RegisterEdition
-from surveys.models import Question
-
-from .schema import (
+from surveys.definitions.schema import (
     ALL_TYPE_FIELDS,
     CHOICE_OPTIONAL,
     CHOICE_REQUIRED,
@@ -55,7 +53,8 @@ from .schema import (
     SectionDef,
     WaveDef,
 )
-from .values import DefinitionLoader, ValueReader, describe, is_number, suggest
+from surveys.definitions.values import DefinitionLoader, ValueReader, describe, is_number, suggest
+from surveys.models import Question
 
 
 def parse_definition(text: str, *, filename: str) -> Definition:

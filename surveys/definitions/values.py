@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import OrganisationKind
-
-from .schema import ALL_TYPE_FIELDS, MAX_KEY_LENGTH
+from surveys.definitions.schema import ALL_TYPE_FIELDS, MAX_KEY_LENGTH
 
 # --- YAML reading --------------------------------------------------------------------------
 

@@ -8,9 +8,13 @@ from django.utils import timezone
 
 from benchmarks import generator
 from municipalities.models import Contact, Organisation, OrganisationKind, SizeClass
+from surveys.answering.services import (
+    response_get_or_create,
+    response_save_section,
+    response_submit,
+)
 from surveys.form_engine import Questionnaire
 from surveys.models import Answer, AnswerChange, AnswerSet
-from surveys.services import response_get_or_create, response_save_section, response_submit
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from surveys.answering.services import response_get_or_create, response_submit
 from surveys.models import AccessToken, AnswerSet
-from surveys.services import response_get_or_create, response_submit
 from tests.builders import make_saved_answer, make_staff
 
 pytestmark = pytest.mark.django_db

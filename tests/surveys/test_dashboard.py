@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import Organisation, OrganisationKind
-from surveys import mailing, rates
 from surveys.models import MailKind, OutboundMessage
+from surveys.outreach import selectors as rates
+from surveys.outreach import services as mailing
 from tests import builders
 
 from .dashboard_fixtures import (  # noqa: F401

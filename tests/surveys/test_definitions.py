@@ -11,7 +11,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from surveys.definitions import export_definition
-from surveys.demo import EKOMMUNE_2011, load_demo_surveys
+from surveys.demo.questionnaires import EKOMMUNE_2011, load_demo_surveys
 from surveys.models import Answer, AnswerChange, Choice, MatrixRow, Question, Section, Wave
 from tests.builders import make_answer, make_answer_set, make_edition
 

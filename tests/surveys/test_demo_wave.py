@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys.demo import load_demo_surveys
-from surveys.demo_wave import demo_wave_progress, load_demo_wave_in_progress
+from surveys.demo.questionnaires import load_demo_surveys
+from surveys.demo.wave import demo_wave_progress, load_demo_wave_in_progress
 from surveys.models import AnswerSet, MailKind, OutboundMessage, ResponseRateSnapshot
 from tests import builders
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from surveys.export_jobs import export_job_run
+from surveys.analysis.export_jobs import export_job_run
 from surveys.models import ExportJob
 from tests import builders
 from tests.surveys.results_data import FORMULA, analyst, build_wave
@@ -230,8 +230,8 @@ def test_job_stores_its_progress_every_n_rows(data, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from surveys.export_jobs import export_log_create
-    from surveys.exports import ExportOptions
+    from surveys.analysis.export_jobs import export_log_create
+    from surveys.analysis.exports import ExportOptions
 
     settings.EXPORT_PROGRESS_EVERY = 4
     job = export_log_create(
@@ -277,8 +277,12 @@ def test_old_export_files_are_deleted_but_the_log_stays(data, settings):
 
     from django.utils import timezone
 
-    from surveys.export_jobs import export_files_delete_old, export_job_file, export_log_create
-    from surveys.exports import ExportOptions
+    from surveys.analysis.export_jobs import (
+        export_files_delete_old,
+        export_job_file,
+        export_log_create,
+    )
+    from surveys.analysis.exports import ExportOptions
 
     job = export_log_create(
         wave=data.wave, user_id=None, options=ExportOptions(), total_rows=16, in_background=True

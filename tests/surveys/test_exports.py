@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from benchmarks.export_memory import create_wave_with_answers, peak_bytes
-from surveys.exports import (
+from surveys.analysis.exports import (
     ExportFilters,
     ExportOptions,
     codebook_rows,

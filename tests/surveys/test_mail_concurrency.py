@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys import mailing
 from surveys.models import MailKind, MailRound, OutboundMessage
+from surveys.outreach import services as mailing
 from tests import builders
 from tests.concurrency import postgresql_only, run_together
 

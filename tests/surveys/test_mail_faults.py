@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from surveys import mailing, tasks
 from surveys.models import OutboundMessage, ResponseRateSnapshot
+from surveys.outreach import services as mailing
+from surveys.outreach import tasks
 from tests import builders
 
 

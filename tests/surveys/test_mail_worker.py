@@ -8,8 +8,9 @@ from email import message_from_string
 import pytest
 from django.utils import timezone
 
-from surveys import mailing, tasks
 from surveys.models import MailKind, OutboundMessage, ResponseRateSnapshot
+from surveys.outreach import services as mailing
+from surveys.outreach import tasks
 from tests import builders
 
 pytestmark = pytest.mark.celery_worker

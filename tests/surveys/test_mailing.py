@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from municipalities.models import OrganisationKind
-from surveys import mailing
 from surveys.models import AnswerSet, MailKind, MailRound, OutboundMessage
+from surveys.outreach import services as mailing
 from tests import builders
 
 from .smtp_server import ScriptedSMTPServer

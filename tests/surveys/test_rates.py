@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from municipalities.models import Organisation, OrganisationKind, size_class_for
-from surveys import rates
+from surveys.outreach import selectors as rates
 
 from .dashboard_fixtures import national_wave_fixture  # noqa: F401
 

@@ -9,8 +9,8 @@ import zlib
 import pytest
 from django.urls import reverse
 
+from surveys.analysis.views import pdf_available
 from surveys.models import AnswerSet
-from surveys.views.results import pdf_available
 from tests import builders
 from tests.surveys.results_data import SCRIPT, analyst, build_wave
 
@@ -140,7 +140,7 @@ def pdf_page_count(pdf: bytes) -> int:
 def test_pdf_download_explains_itself_when_the_pdf_library_is_missing(
     data, results_client, monkeypatch
 ):
-    monkeypatch.setattr("surveys.views.results.pdf_available", lambda: False)
+    monkeypatch.setattr("surveys.analysis.views.pdf_available", lambda: False)
 
     response = results_client.get(reverse("surveys:results_report_pdf", args=[data.wave.slug]))
 

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys import services
+from surveys.answering import services
+from surveys.answering import views as respondent_views
 from surveys.models import AccessToken, Answer, AnswerSet
-from surveys.views import respondent as respondent_views
 from tests import builders
 from tests.conftest import login_respondent
 

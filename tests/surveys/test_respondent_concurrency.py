@@ -4,7 +4,7 @@ import time
 
 from django.db import transaction
 
-from surveys import services
+from surveys.answering import services
 from surveys.models import Answer, AnswerChange, AnswerSet
 from tests.concurrency import postgresql_only, run_together
 

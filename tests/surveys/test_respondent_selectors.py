@@ -1,7 +1,7 @@
 """Respondent progress: section states and overall progress, as the overview shows them."""
 
-from surveys import selectors, services
-from surveys.selectors import SectionState
+from surveys.answering import selectors, services
+from surveys.answering.selectors import SectionState
 from tests import builders
 
 

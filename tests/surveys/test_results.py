@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.models import SizeClass, size_class_for
+from surveys.analysis.results import question_results, response_counts
 from surveys.models import AnswerSet, Question
-from surveys.results import question_results, response_counts
 from tests import builders
 from tests.surveys.results_data import KOMMUNER, SCRIPT, analyst, build_wave
 
@@ -262,7 +262,7 @@ def test_wave_list_lists_waves(data, results_client, django_assert_num_queries):
 
 
 def test_comparison_counts_every_answer_when_many_give_the_same_ticks():
-    from surveys.results import comparison_across_waves
+    from surveys.analysis.results import comparison_across_waves
 
     services = [("barnehage", "Barnehage"), ("byggesak", "Byggesak"), ("skole", "Skole")]
     questions = []

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from surveys.analysis.scoring import prize_ranking, prize_scores
 from surveys.models import AnswerSet, Question
-from surveys.scoring import prize_ranking, prize_scores
 from tests import builders
 from tests.surveys.results_data import KOMMUNER, analyst, build_wave
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys import services
+from surveys.answering import services
 from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet
 from tests import builders
 
@@ -368,7 +368,7 @@ def test_a_submit_is_saved_and_receipted_when_the_broker_is_down(
     from django.core.cache import cache
     from kombu.exceptions import OperationalError
 
-    from surveys import tasks
+    from surveys.outreach import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -390,7 +390,7 @@ def test_a_submit_is_saved_and_receipted_when_the_broker_is_down(
 def test_a_burst_of_submissions_queues_one_snapshot(survey, monkeypatch):
     from django.core.cache import cache
 
-    from surveys import tasks
+    from surveys.outreach import tasks
 
     queued = []
     cache.clear()

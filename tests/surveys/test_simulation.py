@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from surveys import selectors
+from surveys.answering import selectors
 from surveys.definitions import load_definition, read_definition
-from surveys.demo import EKOMMUNE_2011
+from surveys.demo.questionnaires import EKOMMUNE_2011
 from surveys.models import AnswerChange, AnswerSet
 from tests import builders
 

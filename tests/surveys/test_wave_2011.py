@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from surveys.exports import ExportOptions, codebook_rows, export_csv_lines
+from surveys.analysis.exports import ExportOptions, codebook_rows, export_csv_lines
+from surveys.analysis.scoring import prize_ranking
 from surveys.models import Answer, Question
-from surveys.scoring import prize_ranking
 from tests.surveys.results_data import FORMULA, analyst, build_2011_wave
 
 pytestmark = pytest.mark.django_db

@@ -40,13 +40,13 @@ def demo_steps() -> list:
     else:
         steps.append(load_demo_register)
     try:
-        from surveys.demo import load_demo_surveys
+        from surveys.demo.questionnaires import load_demo_surveys
     except ImportError:
         pass
     else:
         steps.append(load_demo_surveys)
     try:
-        from surveys.demo_wave import load_demo_wave_in_progress
+        from surveys.demo.wave import load_demo_wave_in_progress
     except ImportError:
         pass
     else:

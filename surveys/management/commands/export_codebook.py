@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.exports import codebook_rows, csv_lines
+from surveys.analysis.exports import codebook_rows, csv_lines
 from surveys.models import Wave
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from municipalities.models import OrganisationKind, SizeClass
-from surveys.export_jobs import export_log_create, export_log_finish, export_write_file
-from surveys.exports import NOT_STARTED, ExportFilters, ExportOptions, export_row_count
+from surveys.analysis.export_jobs import export_log_create, export_log_finish, export_write_file
+from surveys.analysis.exports import NOT_STARTED, ExportFilters, ExportOptions, export_row_count
 from surveys.models import AnswerSet, Wave
 
 

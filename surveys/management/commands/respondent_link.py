@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from municipalities.models import Contact, Organisation
-from surveys import services
+from surveys.answering import services
 from surveys.models import Wave
 
 

@@ -5,9 +5,8 @@ import json
 from django.core.management.base import BaseCommand, CommandParser
 
 from municipalities.models import OrganisationKind
-from surveys import rates
-
-from ._wave import wave_by_slug
+from surveys.management.commands._wave import wave_by_slug
+from surveys.outreach import selectors as rates
 
 
 class Command(BaseCommand):

@@ -3,10 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from surveys import mailing
+from surveys.management.commands._wave import wave_by_slug, write_dry_run
 from surveys.models import MailRound
-
-from ._wave import wave_by_slug, write_dry_run
+from surveys.outreach import services as mailing
 
 
 class Command(BaseCommand):

@@ -3,10 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from surveys import rates
-from surveys.simulation import simulate_responses
-
-from ._wave import wave_by_slug
+from surveys.demo.simulation import simulate_responses
+from surveys.management.commands._wave import wave_by_slug
+from surveys.outreach import selectors as rates
 
 
 class Command(BaseCommand):

@@ -15,8 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from municipalities.models import Contact
-
-from .models import AnswerSet, Wave
+from surveys.models import AnswerSet, Wave
 
 
 def _one_line(text: str) -> str:
@@ -46,7 +45,7 @@ def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
 
 def send_receipt(*, answer_set_id: int, language: str | None = None) -> int:
     """Send the receipt with every submitted answer to the organisation's active contacts."""
-    from .selectors import response_progress
+    from surveys.answering.selectors import response_progress
 
     answer_set = AnswerSet.objects.select_related("wave", "organisation", "submitted_by").get(
         pk=answer_set_id

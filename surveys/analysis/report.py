@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .charts import horizontal_bars, stacked_bars
-from .models import Question
-from .results import Distribution, QuestionResult, WaveColumn
+from surveys.analysis.results import Distribution, QuestionResult, WaveColumn
+from surveys.charts import horizontal_bars, stacked_bars
+from surveys.models import Question
 
 
 @dataclass

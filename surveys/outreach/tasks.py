@@ -1,4 +1,4 @@
-"""Celery tasks of the surveys app: thin wrappers that take ids and call a service.
+"""Celery tasks of outreach: thin wrappers that take ids and call a service.
 
 Every task is safe to run twice: mail rows are claimed with a conditional update, reminder
 rounds are unique per schedule point, snapshots are skipped when nothing changed.
@@ -7,11 +7,10 @@ rounds are unique per schedule point, snapshots are skipped when nothing changed
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
-from surveys import export_jobs, mailing
 from surveys.models import Wave
+from surveys.outreach import services as mailing
 
 
 @shared_task(name="surveys.send_messages")
@@ -75,26 +74,3 @@ def rate_snapshots_take() -> int:
         if mailing.rate_snapshot_take(wave=wave, now=now) is not None:
             taken += 1
     return taken
-
-
-@shared_task(name="surveys.demo_wave_progress")
-def demo_wave_progress(wave_id: int) -> str | None:
-    """Demo data only: simulated answers, a reminder round and a snapshot (idempotent)."""
-    from surveys.demo_wave import demo_wave_progress as progress
-
-    wave = Wave.objects.filter(pk=wave_id).first()
-    return progress(wave=wave) if wave is not None else None
-
-
-@shared_task(name="surveys.run_export_job")
-def run_export_job(job_id: int) -> None:
-    """Write one background export; a second delivery finds the job claimed and does nothing."""
-    export_jobs.export_job_run(job_id=job_id)
-
-
-@shared_task(name="surveys.delete_old_export_files")
-def delete_old_export_files() -> int:
-    """Beat: delete export files past EXPORT_KEEP_DAYS (they may hold personal data)."""
-    return export_jobs.export_files_delete_old(
-        now=timezone.now(), keep_days=settings.EXPORT_KEEP_DAYS
-    )

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -32,8 +33,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Contact, Organisation
-
-from .models import AccessToken, Answer, AnswerChange, AnswerSet, Question, Section, Wave
+from surveys import queue
+from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet, Question, Section, Wave
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def colleague_invite(
     now: datetime | None = None,
 ) -> Contact:
     """Add a colleague as a contact of the inviter's organisation and e-mail them a link."""
-    from . import emails
+    from surveys.answering import emails
 
     now = now or timezone.now()
     email = email.strip().lower()
@@ -547,7 +548,7 @@ def response_submit(
     now: datetime | None = None,
 ) -> SubmitResult:
     """Submit once: a repeated submit is a no-op; incomplete answers raise 'incomplete'."""
-    from . import emails, selectors
+    from surveys.answering import emails, selectors
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -598,14 +599,10 @@ def rate_snapshot_queue_soon(*, wave_id: int) -> bool:
     Never blocks or fails a submission: when the broker is down the error is logged and the
     periodic `surveys.rate_snapshots_take` catches up; a burst of submissions queues one task.
     """
-    from django.core.cache import cache
-
-    from .tasks import rate_snapshot_take
-
     if not cache.add(f"surveys:rate-snapshot-queued:{wave_id}", 1, RATE_SNAPSHOT_DEBOUNCE_SECONDS):
         return False
     try:
-        rate_snapshot_take.apply_async((wave_id,), retry=False)
+        queue.task("surveys.rate_snapshot_take").apply_async((wave_id,), retry=False)
     except Exception:  # noqa: BLE001 - broker down: the beat task catches up later
         cache.delete(f"surveys:rate-snapshot-queued:{wave_id}")
         logger.warning(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import RegisterEdition
 from surveys.definitions import DefinitionError, load_definition, read_definition
 
-QUESTIONNAIRES = Path(__file__).resolve().parent / "questionnaires"
+QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 EKOMMUNE_2011 = QUESTIONNAIRES / "ekommune-2011.yaml"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from municipalities.models import Contact, Organisation, OrganisationKind
-from surveys import rates, selectors, services
+from surveys.answering import selectors, services
 from surveys.form_engine import (
     DRAFT,
     Questionnaire,
@@ -34,6 +34,7 @@ from surveys.form_engine.kinds import (
     rating_scale,
 )
 from surveys.models import AnswerSet, Question, Section, Wave
+from surveys.outreach import selectors as rates
 
 TEXTS = [
     "Vi jobber med dette i regionalt samarbeid.",

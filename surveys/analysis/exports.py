@@ -27,8 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation, SizeClass
-
-from .models import Answer, AnswerSet, Question, Wave
+from surveys.models import Answer, AnswerSet, Question, Wave
 
 Cell = str | int | Decimal | None
 ProgressCallback = Callable[[int], None]

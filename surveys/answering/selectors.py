@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Organisation
-
-from .conditions import Visibility, resolve_visibility
-from .form_engine import (
+from surveys.conditions import Visibility, resolve_visibility
+from surveys.form_engine import (
     ErrorLink,
     Questionnaire,
     answers_by_key,
     check_section_answers,
     format_answer,
 )
-from .models import Answer, AnswerSet, Question, Section, Wave
+from surveys.models import Answer, AnswerSet, Question, Section, Wave
 
 
 class SectionState:

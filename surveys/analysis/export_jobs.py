@@ -15,14 +15,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .exports import (
+from surveys import queue
+from surveys.analysis.exports import (
     ExportOptions,
     export_csv_lines,
     export_row_count,
     safe_filename,
     write_xlsx,
 )
-from .models import ExportJob, Wave
+from surveys.models import ExportJob, Wave
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +76,7 @@ def export_job_start(*, wave: Wave, user_id: int | None, options: ExportOptions)
         total_rows=export_row_count(wave, options),
         in_background=True,
     )
-    from .tasks import run_export_job  # tasks.py imports this module
-
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    transaction.on_commit(lambda: queue.task("surveys.run_export_job").delay(job.pk))
     return job
 
 

@@ -14,8 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from municipalities.models import OrganisationKind, SizeClass
-
-from .models import Answer, AnswerSet, Question, Wave
+from surveys.models import Answer, AnswerSet, Question, Wave
 
 ZERO = Decimal(0)
 

@@ -8,15 +8,13 @@ e-mail addresses additionally need surveys.export_personal_data), otherwise 403.
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -35,16 +33,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.models import County, OrganisationKind, SizeClass
-
-from .. import paging
-from ..export_jobs import (
+from surveys import paging
+from surveys.analysis.export_jobs import (
     export_dir,
     export_job_file,
     export_job_start,
     export_log_create,
     export_log_finish,
 )
-from ..exports import (
+from surveys.analysis.exports import (
     NOT_STARTED,
     ExportFilters,
     ExportOptions,
@@ -56,9 +53,8 @@ from ..exports import (
     wave_questions,
     write_xlsx,
 )
-from ..models import AnswerSet, ExportJob, Wave
-from ..report import block_rows, chart_blocks, comparison_block, find_block
-from ..results import (
+from surveys.analysis.report import block_rows, chart_blocks, comparison_block, find_block
+from surveys.analysis.results import (
     QuestionResult,
     comparison_across_waves,
     comparison_rows,
@@ -67,33 +63,14 @@ from ..results import (
     question_results,
     response_counts,
 )
-from ..scoring import prize_ranking
+from surveys.analysis.scoring import prize_ranking
+from surveys.models import AnswerSet, ExportJob, Wave
+from surveys.staff_access import staff_permission_required, staff_wave
 
 VIEW_RESULTS = "surveys.view_results"
 EXPORT_RESPONSES = "surveys.export_responses"
 EXPORT_PERSONAL_DATA = "surveys.export_personal_data"
 VIEW_ALL_EXPORTS = "surveys.view_exportjob"
-
-
-def staff_permission_required(permission: str) -> Callable:
-    """Anonymous -> login page; not staff or without the permission -> 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _wave(slug: str) -> Wave:
-    return get_object_or_404(Wave.objects.select_related("edition"), slug=slug)
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -107,7 +84,7 @@ def results_waves(request: HttpRequest) -> HttpResponse:
 
 @staff_permission_required(VIEW_RESULTS)
 def results_index(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     questions = wave_questions(wave)
     sections: list[tuple[Any, list]] = []
     for question in questions:
@@ -146,7 +123,7 @@ def _county_page(
 
 @staff_permission_required(VIEW_RESULTS)
 def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     question = question_for_results(wave, key)
     if question is None:
         raise Http404
@@ -172,7 +149,7 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @staff_permission_required(VIEW_RESULTS)
 def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: str) -> HttpResponse:
     """One chart as a standalone SVG file, or its numbers as CSV."""
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     question = question_for_results(wave, key)
     if question is None or fmt not in {"svg", "csv"}:
         raise Http404
@@ -215,7 +192,7 @@ def _report_context(wave: Wave) -> dict[str, Any]:
 
 @staff_permission_required(VIEW_RESULTS)
 def results_report(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     return render(request, "surveys/staff/report.html", _report_context(wave))
 
 
@@ -230,7 +207,7 @@ def pdf_available() -> bool:
 
 @staff_permission_required(VIEW_RESULTS)
 def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     if not pdf_available():
         return render(
             request, "surveys/staff/report_pdf_unavailable.html", {"wave": wave}, status=503
@@ -249,7 +226,7 @@ def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_permission_required(VIEW_RESULTS)
 def results_prize(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     return render(
         request,
         "surveys/staff/results_prize.html",
@@ -346,7 +323,7 @@ class ExportForm(forms.Form):
 
 @staff_permission_required(EXPORT_RESPONSES)
 def export_form(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     personal = request.user.has_perm(EXPORT_PERSONAL_DATA)
     if request.method == "POST" and request.POST.get("include_personal_data") and not personal:
         raise PermissionDenied

@@ -1,10 +1,5 @@
-"""Staff pages of the surveys app (KS administrators)."""
+"""Staff pages for preparing a wave: the questionnaire preview, as each respondent sees it."""
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -12,19 +7,7 @@ from django.views.decorators.http import require_safe
 from municipalities.models import OrganisationKind
 from surveys.form_engine import Questionnaire, build_section_form
 from surveys.models import Section, Wave
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors go to the admin login; logged-in non-staff users get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from surveys.staff_access import staff_permission_required
 
 
 def _preview_kind(request: HttpRequest) -> str | None:
@@ -38,7 +21,7 @@ def _kind_links(wave: Wave) -> list[tuple[str, str]]:
 
 
 @require_safe
-@staff_required
+@staff_permission_required()
 def wave_preview(request: HttpRequest, slug: str) -> HttpResponse:
     wave = get_object_or_404(Wave, slug=slug)
     kind = _preview_kind(request)
@@ -63,7 +46,7 @@ def wave_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@staff_required
+@staff_permission_required()
 def section_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave = get_object_or_404(Wave, slug=slug)
     kind = _preview_kind(request)

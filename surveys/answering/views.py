@@ -30,10 +30,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ekommune.http import client_address
 from municipalities.models import Contact, Organisation
-
-from .. import selectors, services
-from ..form_engine import DRAFT, SectionForm, build_section_form, format_answer
-from ..models import AccessToken, AnswerSet, Section, Wave
+from surveys.answering import selectors, services
+from surveys.form_engine import DRAFT, SectionForm, build_section_form, format_answer
+from surveys.models import AccessToken, AnswerSet, Section, Wave
 
 SESSION_KEY = "respondent"
 # Bad link tokens per client address before we stop looking tokens up for a while.

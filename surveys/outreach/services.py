@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation
-from surveys import rates
+from surveys import queue
 from surveys.models import (
     AnswerSet,
     MailingSettings,
@@ -34,6 +34,7 @@ from surveys.models import (
     OutboundMessage,
     Wave,
 )
+from surveys.outreach import selectors as rates
 
 logger = logging.getLogger(__name__)
 
@@ -218,11 +219,9 @@ def enqueue_on_commit(message_ids: list[int]) -> None:
 
 
 def _enqueue(batches: list[list[int]]) -> None:
-    from surveys.tasks import send_messages
-
     for batch in batches:
         try:
-            send_messages.delay(batch)
+            queue.task("surveys.send_messages").delay(batch)
         except Exception:
             # The broker is down: the rows stay queued and the sweeper queues them later.
             logger.warning("Could not queue %d mail rows; the sweeper will retry", len(batch))
@@ -374,7 +373,7 @@ def personal_link(message: OutboundMessage) -> str:
 
     Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
     """
-    from surveys import services
+    from surveys.answering import services
 
     issued = services.invitation_link_issue(contact=message.contact, wave=message.wave)
     if issued.startswith(("http://", "https://")):

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Organisation, OrganisationKind
 from municipalities.services import ContactEntry, contacts_upsert
-from surveys import mailing, rates
+from surveys import queue
+from surveys.demo.simulation import simulate_responses
 from surveys.models import MailKind, MailRound, OutboundMessage, Wave
-from surveys.simulation import simulate_responses
+from surveys.outreach import selectors as rates
+from surveys.outreach import services as mailing
 from surveys.waves import wave_set_status
 
 DEMO_SEED = 2011
@@ -106,9 +108,7 @@ def load_demo_wave_in_progress(stdout: TextIO) -> None:
 
 
 def _queue_progress(wave_id: int) -> None:
-    from surveys.tasks import demo_wave_progress
-
-    demo_wave_progress.delay(wave_id)
+    queue.task("surveys.demo_wave_progress").delay(wave_id)
 
 
 def demo_wave_progress(

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from municipalities.models import County, OrganisationKind, SizeClass
-
-from . import rates
-from .exports import wave_questions
-from .models import Answer, AnswerSet, Question, Wave
+from surveys.analysis.exports import wave_questions
+from surveys.charts import Distribution, Share
+from surveys.models import Answer, AnswerSet, Question, Wave
+from surveys.outreach import selectors as rates
 
 CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.RATING}
 NUMBER_KINDS = {
@@ -40,23 +40,6 @@ CellKey = tuple[str, int, int | None]
 
 
 # --- Result shapes ------------------------------------------------------------------------------
-
-
-@dataclass
-class Share:
-    code: str
-    label: str
-    count: int
-    percent: float
-
-
-@dataclass
-class Distribution:
-    """How one group (all, a size class, a county, a kind) answered: n and a share per code."""
-
-    label: str
-    n: int
-    shares: list[Share]
 
 
 @dataclass

@@ -7,15 +7,13 @@ surveys.export_personal_data for the status list with contact persons as CSV), o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,34 +25,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ekommune.jinja2 import render_fragment
 from municipalities.models import County, OrganisationKind, SizeClass
-from surveys import mailing, paging, rates
-from surveys.exports import csv_lines
+from surveys import paging
+from surveys.analysis.exports import csv_lines
 from surveys.models import MailingSettings, MailRound, Wave
+from surveys.outreach import selectors as rates
+from surveys.outreach import services as mailing
+from surveys.staff_access import staff_permission_required, staff_wave
 
 VIEW_DASHBOARD = "surveys.view_dashboard"
 SEND_MAIL = "surveys.send_mail"
 EXPORT_PERSONAL_DATA = "surveys.export_personal_data"
-
-
-def staff_permission_required(permission: str) -> Callable:
-    """Anonymous -> login page; not staff or without the permission -> 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _wave(slug: str) -> Wave:
-    return get_object_or_404(Wave.objects.select_related("edition"), slug=slug)
 
 
 # --- The chart of submissions over time, drawn on the server as SVG -----------------------------
@@ -343,7 +323,7 @@ def _county_page(request: HttpRequest, wave: Wave) -> tuple[paging.Page, list[Co
 @never_cache
 @staff_permission_required(VIEW_DASHBOARD)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     now = timezone.now()
     county_page, counties = _county_page(request, wave)
     result, county_rows = rates.summary_and_county_rates(wave, counties)
@@ -384,7 +364,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_permission_required(VIEW_DASHBOARD)
 def dashboard_figures(request: HttpRequest, slug: str) -> JsonResponse:
     """The headline figures for the page's periodic refresh (static/js/dashboard.js)."""
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     return JsonResponse(_figures_payload(wave, rates.summary_rates(wave), timezone.now()))
 
 
@@ -394,7 +374,7 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisations that have not submitted, one row per contact person."""
     if not request.user.has_perm(VIEW_DASHBOARD):
         raise PermissionDenied
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     rows = rates.not_submitted_status(wave)
     size_labels = dict(SizeClass.choices)
 
@@ -455,7 +435,7 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_permission_required(SEND_MAIL)
 def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
     """Send a reminder now to the chosen organisations (or all that have not submitted)."""
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     if "all" in request.POST:
         selection: list[int] | None = None
     else:
@@ -495,7 +475,7 @@ def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_permission_required(SEND_MAIL)
 def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     form = InvitationForm(request.POST or None, wave=wave)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -538,7 +518,7 @@ def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_permission_required(VIEW_DASHBOARD)
 def dashboard_round(request: HttpRequest, slug: str, kind: str, number: int) -> HttpResponse:
     """One sending round afterwards: when, by whom, to whom, and what happened to each e-mail."""
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     mail_round = get_object_or_404(
         MailRound.objects.select_related("created_by"), wave=wave, kind=kind, number=number
     )
@@ -555,7 +535,7 @@ def dashboard_round(request: HttpRequest, slug: str, kind: str, number: int) -> 
 @require_http_methods(["GET", "POST"])
 @staff_permission_required(SEND_MAIL)
 def dashboard_schedule(request: HttpRequest, slug: str) -> HttpResponse:
-    wave = _wave(slug)
+    wave = staff_wave(slug)
     form = ScheduleForm(request.POST or None, instance=mailing.mailing_settings_for(wave))
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -216,7 +216,7 @@ class AnswerSet(models.Model):
     )
     # Set once an answer of the set has been cleared. Until then a question without a
     # stored answer has never been answered (revision 0), and pages and saves need not
-    # count its changes (surveys.services.answer_revisions).
+    # count its changes (surveys.answering.services.answer_revisions).
     answers_cleared = models.BooleanField(default=False, editable=False)
 
     class Meta:
@@ -585,7 +585,7 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("bestilt"), auto_now_add=True)
     layout = models.CharField(_("oppsett"), max_length=10, choices=Layout.choices)
     format = models.CharField(_("format"), max_length=5, choices=Format.choices)
-    # Filters and CSV options exactly as applied (see surveys.exports.ExportOptions).
+    # Filters and CSV options exactly as applied (see surveys.analysis.exports.ExportOptions).
     options = models.JSONField(_("filtre og valg"), default=dict, blank=True)
     include_personal_data = models.BooleanField(_("med personopplysninger"), default=False)
     # Runs in the background (Celery) or was streamed straight to the browser/command.
