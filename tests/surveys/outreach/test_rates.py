@@ -8,8 +8,7 @@ from django.core.management import call_command
 
 from municipalities.models import Organisation, OrganisationKind, size_class_for
 from surveys.outreach import selectors as rates
-
-from .dashboard_fixtures import national_wave_fixture  # noqa: F401
+from tests.surveys.dashboard_fixtures import national_wave_fixture  # noqa: F401
 
 
 def independent_counts(wave, key):

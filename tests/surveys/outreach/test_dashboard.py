@@ -16,8 +16,7 @@ from surveys.models import MailKind, OutboundMessage
 from surveys.outreach import selectors as rates
 from surveys.outreach import services as mailing
 from tests import builders
-
-from .dashboard_fixtures import (  # noqa: F401
+from tests.surveys.dashboard_fixtures import (  # noqa: F401
     dashboard_user_fixture,
     grant,
     mail_admin_fixture,

@@ -10,8 +10,7 @@ from municipalities.models import OrganisationKind
 from surveys.models import AnswerSet, MailKind, MailRound, OutboundMessage
 from surveys.outreach import services as mailing
 from tests import builders
-
-from .smtp_server import ScriptedSMTPServer
+from tests.surveys.smtp_server import ScriptedSMTPServer
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2011, 9, 1, 10, 0, tzinfo=OSLO)
