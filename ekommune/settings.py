@@ -452,7 +452,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "surveys/staff/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "surveys.staff_login.axes_client_address"
 # Keep command output clean: axes otherwise logs its version at every start-up.
 AXES_VERBOSE = False

@@ -1,5 +1,5 @@
 /*
- * Section forms (templates/surveys/form/section_form.html): progressive enhancement only.
+ * Section forms (templates/form_engine/section_form.html): progressive enhancement only.
  * Without this script every applicable question is shown, with a hint saying when to answer
  * it, and the server drops answers to questions whose condition is not met.
  *

@@ -40,7 +40,7 @@ def wave_preview(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "surveys/staff/wave_preview.html",
+        "administration/wave_preview.html",
         {"wave": wave, "sections": sections, "kind": kind, "kinds": _kind_links(wave)},
     )
 
@@ -65,7 +65,7 @@ def section_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     )
     return render(
         request,
-        "surveys/staff/section_preview.html",
+        "administration/section_preview.html",
         {
             "wave": wave,
             "section": section,

@@ -79,7 +79,7 @@ VIEW_ALL_EXPORTS = "surveys.view_exportjob"
 @staff_permission_required(VIEW_RESULTS)
 def results_waves(request: HttpRequest) -> HttpResponse:
     waves = Wave.objects.select_related("edition").order_by("-year", "slug")
-    return render(request, "surveys/staff/results_waves.html", {"waves": waves})
+    return render(request, "analysis/results_waves.html", {"waves": waves})
 
 
 @staff_permission_required(VIEW_RESULTS)
@@ -93,7 +93,7 @@ def results_index(request: HttpRequest, slug: str) -> HttpResponse:
         sections[-1][1].append(question)
     return render(
         request,
-        "surveys/staff/results_index.html",
+        "analysis/results_index.html",
         {"wave": wave, "counts": response_counts(wave), "sections": sections},
     )
 
@@ -131,7 +131,7 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     comparison = comparison_across_waves(question)
     return render(
         request,
-        "surveys/staff/results_question.html",
+        "analysis/results_question.html",
         {
             "wave": wave,
             "question": question,
@@ -193,7 +193,7 @@ def _report_context(wave: Wave) -> dict[str, Any]:
 @staff_permission_required(VIEW_RESULTS)
 def results_report(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
-    return render(request, "surveys/staff/report.html", _report_context(wave))
+    return render(request, "analysis/report.html", _report_context(wave))
 
 
 def pdf_available() -> bool:
@@ -210,11 +210,11 @@ def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
     if not pdf_available():
         return render(
-            request, "surveys/staff/report_pdf_unavailable.html", {"wave": wave}, status=503
+            request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503
         )
     import weasyprint
 
-    html = render_to_string("surveys/staff/report_pdf.html", _report_context(wave), request)
+    html = render_to_string("analysis/report_pdf.html", _report_context(wave), request)
     stylesheet = weasyprint.CSS(filename=finders.find("css/report.css"))
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
         stylesheets=[stylesheet]
@@ -229,7 +229,7 @@ def results_prize(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
     return render(
         request,
-        "surveys/staff/results_prize.html",
+        "analysis/results_prize.html",
         {"wave": wave, "groups": prize_ranking(wave)},
     )
 
@@ -350,7 +350,7 @@ def export_form(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "surveys/staff/export_form.html",
+        "analysis/export_form.html",
         {"wave": wave, "form": form, "recent": recent, "sync_max": settings.EXPORT_SYNC_MAX_ROWS},
     )
 
@@ -397,7 +397,7 @@ def _job_for(request: HttpRequest, pk: int) -> ExportJob:
 @staff_permission_required(EXPORT_RESPONSES)
 def export_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    return render(request, "surveys/staff/export_job.html", {"job": job, "wave": job.wave})
+    return render(request, "analysis/export_job.html", {"job": job, "wave": job.wave})
 
 
 @staff_permission_required(EXPORT_RESPONSES)
@@ -433,4 +433,4 @@ def export_job_download(request: HttpRequest, pk: int) -> FileResponse:
 def export_log(request: HttpRequest) -> HttpResponse:
     """Every export (who, when, what), newest first: the audit trail of data leaving."""
     jobs = ExportJob.objects.select_related("wave", "requested_by").order_by("-created_at", "-id")
-    return render(request, "surveys/staff/export_log.html", {"jobs": jobs[:500]})
+    return render(request, "analysis/export_log.html", {"jobs": jobs[:500]})

@@ -128,7 +128,7 @@ def _session_ended(request: HttpRequest, wave_slug: str, section_key: str | None
     typed = _typed_values(wave_slug, section_key, request.POST) if request.method == "POST" else []
     return render(
         request,
-        "surveys/respondent/session_ended.html",
+        "answering/session_ended.html",
         {"message": message, "typed": typed},
         status=403,
     )
@@ -168,7 +168,7 @@ def link_open(request: HttpRequest, token: str) -> HttpResponse:
     if (cache.get(key) or 0) >= BAD_TOKEN_LIMIT:
         response = render(
             request,
-            "surveys/respondent/link_invalid.html",
+            "answering/link_invalid.html",
             {
                 "message": _(
                     "For mange ugyldige lenker er prøvd fra denne adressen. Vent et kvarter "
@@ -192,7 +192,7 @@ def link_open(request: HttpRequest, token: str) -> HttpResponse:
         status = 404 if error.code == "invalid" else 403
         response = render(
             request,
-            "surveys/respondent/link_invalid.html",
+            "answering/link_invalid.html",
             {"message": error.message},
             status=status,
         )
@@ -248,7 +248,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
     progress = _progress(request, access)
     return render(
         request,
-        "surveys/respondent/overview.html",
+        "answering/overview.html",
         _base_context(access, progress=progress),
     )
 
@@ -332,7 +332,7 @@ def _render_section(
         next_section=following,
         read_only=not access.can_edit,
     )
-    return render(request, "surveys/respondent/section.html", context, status=status)
+    return render(request, "answering/section.html", context, status=status)
 
 
 def _conflict_context(conflict: services.Conflict, entry: selectors.SectionProgress) -> dict:
@@ -603,7 +603,7 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
     selectors.answer_authors(progress)
     return render(
         request,
-        "surveys/respondent/review.html",
+        "answering/review.html",
         _base_context(
             access,
             progress=progress,
@@ -624,7 +624,7 @@ def receipt(request: HttpRequest, access: Access) -> HttpResponse:
         wave=access.wave, organisation=access.organisation, answer_set=access.answer_set
     )
     return render(
-        request, "surveys/respondent/receipt.html", _base_context(access, progress=progress)
+        request, "answering/receipt.html", _base_context(access, progress=progress)
     )
 
 
@@ -685,7 +685,7 @@ def invite_colleague(request: HttpRequest, access: Access) -> HttpResponse:
             status = 400
     return render(
         request,
-        "surveys/respondent/invite_colleague.html",
+        "answering/invite_colleague.html",
         _base_context(access, form=form),
         status=status,
     )
@@ -697,4 +697,4 @@ def logout(request: HttpRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     request.session.pop("respondent_show_problems", None)
     request.session.cycle_key()
-    return render(request, "surveys/respondent/logged_out.html")
+    return render(request, "answering/logged_out.html")

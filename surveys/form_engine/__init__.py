@@ -35,13 +35,13 @@ Public API (used by the respondent pages and the staff preview)::
 
 Templates (a page that shows a section form)::
 
-    {% block head %}{% include "surveys/form/head.html" %}{% endblock %}       form.css
-    {% include "surveys/form/error_summary.html" with form=form %}          top of the page
+    {% block head %}{% include "form_engine/head.html" %}{% endblock %}       form.css
+    {% include "form_engine/error_summary.html" with form=form %}          top of the page
     <form method="post" novalidate>{% csrf_token %}
-      {% include "surveys/form/section_form.html" with form=form %}        every question
+      {% include "form_engine/section_form.html" with form=form %}        every question
       ... the page's own buttons ...
     </form>
-    {% block scripts %}{% include "surveys/form/scripts.html" %}{% endblock %}  section_form.js
+    {% block scripts %}{% include "form_engine/scripts.html" %}{% endblock %}  section_form.js
 
 A bound form reads every rendered question from `data`: a question missing from the POST
 counts as cleared (browsers send nothing for an empty radio group or checkbox group, and
@@ -70,7 +70,7 @@ another section, or not applying to the organisation kind, are not rendered at a
 
 Package layout: `loading` (Questionnaire, answers_by_key), `kinds` (the KINDS table: one
 small builder per Question.Kind), `rendering` (what the question templates get; they are
-Jinja2, templates/jinja2/surveys/form/), `section_form` (SectionForm, build_section_form,
+Jinja2, templates/jinja2/form_engine/), `section_form` (SectionForm, build_section_form,
 check_section_answers).
 
 Question options (`Question.options`, from the definition file): rating `min` (1), `max` (6),

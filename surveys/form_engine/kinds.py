@@ -326,21 +326,21 @@ class KindSpec:
 K = Question.Kind
 KINDS: dict[str, KindSpec] = {
     K.SINGLE_CHOICE: KindSpec(
-        _build_single_choice, _initial_choice, _value_single, "surveys/form/single_choice.html"
+        _build_single_choice, _initial_choice, _value_single, "form_engine/single_choice.html"
     ),
     K.MULTIPLE_CHOICE: KindSpec(
         _build_multiple_choice,
         _initial_multiple,
         _value_multiple,
-        "surveys/form/multiple_choice.html",
+        "form_engine/multiple_choice.html",
     ),
-    K.MATRIX: KindSpec(_build_matrix, _initial_matrix, _value_matrix, "surveys/form/matrix.html"),
-    K.RATING: KindSpec(_build_rating, _initial_rating, _value_rating, "surveys/form/rating.html"),
-    K.INTEGER: KindSpec(_build_number, _initial_number, _value_integer, "surveys/form/number.html"),
-    K.DECIMAL: KindSpec(_build_number, _initial_number, _value_decimal, "surveys/form/number.html"),
+    K.MATRIX: KindSpec(_build_matrix, _initial_matrix, _value_matrix, "form_engine/matrix.html"),
+    K.RATING: KindSpec(_build_rating, _initial_rating, _value_rating, "form_engine/rating.html"),
+    K.INTEGER: KindSpec(_build_number, _initial_number, _value_integer, "form_engine/number.html"),
+    K.DECIMAL: KindSpec(_build_number, _initial_number, _value_decimal, "form_engine/number.html"),
     K.PERCENTAGE: KindSpec(
-        _build_number, _initial_number, _value_decimal, "surveys/form/number.html"
+        _build_number, _initial_number, _value_decimal, "form_engine/number.html"
     ),
-    K.SHORT_TEXT: KindSpec(_build_text, _initial_text, _value_text, "surveys/form/text.html"),
-    K.LONG_TEXT: KindSpec(_build_text, _initial_text, _value_text, "surveys/form/text.html"),
+    K.SHORT_TEXT: KindSpec(_build_text, _initial_text, _value_text, "form_engine/text.html"),
+    K.LONG_TEXT: KindSpec(_build_text, _initial_text, _value_text, "form_engine/text.html"),
 }

@@ -1,4 +1,4 @@
-"""What the question templates (templates/jinja2/surveys/form/) render: one view object per
+"""What the question templates (templates/jinja2/form_engine/) render: one view object per
 question, the crispy layout object that renders them all, and answers as readable text."""
 
 from collections.abc import Mapping
@@ -128,10 +128,10 @@ class QuestionView:
 class QuestionBlocks(LayoutObject):
     """A crispy layout object that renders all questions of the form in one Jinja2 call.
 
-    The fragments are Jinja2 templates (templates/jinja2/surveys/form/, ekommune/jinja2.py):
+    The fragments are Jinja2 templates (templates/jinja2/form_engine/, ekommune/jinja2.py):
     with Django's engine, a hundred questions were most of the page's time."""
 
-    template = "surveys/form/questions.html"
+    template = "form_engine/questions.html"
 
     def __init__(self) -> None:
         self.fields: list = []

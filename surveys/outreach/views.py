@@ -243,7 +243,7 @@ class ScheduleForm(forms.ModelForm):
 @staff_permission_required(VIEW_DASHBOARD)
 def dashboard_waves(request: HttpRequest) -> HttpResponse:
     waves = Wave.objects.select_related("edition").order_by("-year", "slug")
-    return render(request, "surveys/staff/dashboard_waves.html", {"waves": waves})
+    return render(request, "outreach/dashboard_waves.html", {"waves": waves})
 
 
 def _figures_payload(wave: Wave, result: rates.SummaryRates, now: Any) -> dict[str, Any]:
@@ -255,7 +255,7 @@ def _figures_payload(wave: Wave, result: rates.SummaryRates, now: Any) -> dict[s
 
 
 def _status_rows_html(rows: list[rates.OrganisationStatus], *, can_send: bool) -> str:
-    """The status list's rows, drawn by Jinja2 (templates/jinja2/surveys/staff/status_rows.html):
+    """The status list's rows, drawn by Jinja2 (templates/jinja2/outreach/status_rows.html):
     with Django's template engine, a page of 500 rows was half the dashboard's CPU time at
     national scale (issue 8 benchmarks). The texts are translated here, once per page."""
     started = _("Påbegynt: %(done)s av %(total)s deler")
@@ -280,7 +280,7 @@ def _status_rows_html(rows: list[rates.OrganisationStatus], *, can_send: bool) -
             last_reminder = f"{when} ({row.reminders})"
         items.append({"row": row, "progress": progress, "last_reminder": last_reminder})
     return render_fragment(
-        "surveys/staff/status_rows.html", rows=items, labels=labels, can_send=can_send
+        "outreach/status_rows.html", rows=items, labels=labels, can_send=can_send
     )
 
 
@@ -356,7 +356,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "can_send": can_send,
         "can_export": user.has_perm(EXPORT_PERSONAL_DATA),
     }
-    return render(request, "surveys/staff/dashboard.html", context)
+    return render(request, "outreach/dashboard.html", context)
 
 
 @require_GET
@@ -509,7 +509,7 @@ def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("surveys:dashboard", slug=wave.slug)
     return render(
         request,
-        "surveys/staff/dashboard_invite.html",
+        "outreach/dashboard_invite.html",
         {"wave": wave, "form": form, "preview": preview},
     )
 
@@ -527,7 +527,7 @@ def dashboard_round(request: HttpRequest, slug: str, kind: str, number: int) -> 
     )
     return render(
         request,
-        "surveys/staff/dashboard_round.html",
+        "outreach/dashboard_round.html",
         {"wave": wave, "round": mail_round, "messages_list": messages_},
     )
 
@@ -541,7 +541,7 @@ def dashboard_schedule(request: HttpRequest, slug: str) -> HttpResponse:
         form.save()
         messages.success(request, _("Påminnelsesplanen er lagret."))
         return redirect("surveys:dashboard", slug=wave.slug)
-    return render(request, "surveys/staff/dashboard_schedule.html", {"wave": wave, "form": form})
+    return render(request, "outreach/dashboard_schedule.html", {"wave": wave, "form": form})
 
 
 __all__ = [

@@ -28,7 +28,7 @@ K = Question.Kind
 
 
 def render(form):
-    return render_to_string("surveys/form/section_form.html", {"form": form})
+    return render_to_string("form_engine/section_form.html", {"form": form})
 
 
 def form_for(section, answers=None, data=None, mode=DRAFT, kind=KOMMUNE):
@@ -488,7 +488,7 @@ def test_submit_requires_every_visible_required_question(section):
     assert not form.is_valid()
     assert set(form.errors) == {"ansatte", "matrise__b"}
     assert form.errors["matrise__b"] == ["Velg et svar for «Rad B»."]
-    summary = parse(render_to_string("surveys/form/error_summary.html", {"form": form}))
+    summary = parse(render_to_string("form_engine/error_summary.html", {"form": form}))
     links = find_all(summary, "a")
     assert [attr(a, "href") for a in links] == ["#id_ansatte", "#id_matrise__b_0"]
     page = parse(render(form))
