@@ -50,7 +50,6 @@ messages: install
 		$(BIN)/python manage.py makemessages -d djangojs -l nn -l en $(MESSAGES_IGNORE) --ignore=static/vendor; \
 	fi
 	$(BIN)/python manage.py compilemessages --ignore=.venv
-# --- end translations ---
 
 clean:
 	rm -rf $(VENV) var/test-db.sqlite3* var/cache var/broker

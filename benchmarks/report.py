@@ -20,7 +20,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 @dataclass
 class Target:
-    """A goal from issue 8, e.g. "median < 30 ms", and whether this run met it."""
+    """A goal, e.g. "median < 30 ms", and whether this run met it."""
 
     name: str
     measured: float

@@ -1,4 +1,4 @@
-"""The benchmarks of issue 8: each a function from sizes to tables (`python -m benchmarks list`)."""
+"""The benchmarks: each a function from sizes to tables (`python -m benchmarks list`)."""
 
 from __future__ import annotations
 

@@ -221,14 +221,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not :memory:) so that a Celery worker started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-# --- benchmarks (issue 8): PostgreSQL's JIT compiler off ---
+# --- benchmarks: PostgreSQL's JIT compiler off ---
 # Report queries over 100,000 organisations (the dashboard's GROUP BY) cross PostgreSQL's JIT
 # cost threshold and spent about a second compiling a query that runs in 0.2 s; this app's
 # queries are short, so JIT does not pay off. PG_JIT=1 leaves the server's setting.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("PG_JIT"):
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
-# --- end benchmarks ---
 
 # --- Cache (rate limits, worker heartbeat) -----------------------------------------------------
 
@@ -365,7 +364,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole periodic schedule in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "ekommune.heartbeat", "schedule": 30.0},
-    # --- issue 6: mailing and response rates ---
+    # --- mailing and response rates ---
     # Decides which scheduled reminder rounds are due (idempotent: one round per schedule point).
     "reminders-queue-due": {"task": "surveys.reminders_queue_due", "schedule": 15 * 60.0},
     # Re-queues mail rows whose task was lost (broker restart) or whose worker died.
@@ -373,7 +372,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # A response-rate snapshot per open wave whenever a submission changed the figures, and at
     # least hourly; "soon after each submission" without depending on the broker at submit time.
     "rate-snapshots": {"task": "surveys.rate_snapshots_take", "schedule": 2 * 60.0},
-    # --- end issue 6 ---
     # Export files may hold personal data: delete them after EXPORT_KEEP_DAYS (the log stays).
     "delete-old-export-files": {"task": "surveys.delete_old_export_files", "schedule": 3600.0},
 }
@@ -406,7 +404,7 @@ LOGGING = {
     },
 }
 
-# --- Results and exports (issue 7) -------------------------------------------------------------
+# --- Results and exports -------------------------------------------------------------
 # Export files are written here and served only through a staff view that checks permissions.
 EXPORT_DIR = Path(env_str("EXPORT_DIR") or VAR_DIR / "exports")
 # Exports estimated above this many rows run as a background job with a progress page.
@@ -416,8 +414,7 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
 # Export files are deleted after this many days (the log entry stays): they may hold
 # personal data.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
-# --- end results and exports -------------------------------------------------------------------
-# --- Mailing and staff login protection (issue 6) ----------------------------------------------
+# --- Mailing and staff login protection ----------------------------------------------
 
 # A mail row still queued this long after its task was sent (lost task), or claimed by a worker
 # this long ago (dead worker), is re-queued by the sweeper. Longer than the task time limit.
@@ -428,7 +425,7 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
 # How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
-# --- benchmarks (issue 8) ---
+# --- benchmarks ---
 # Rows per page of the dashboard's status list (organisations that have not submitted).
 DASHBOARD_STATUS_PAGE_SIZE = env_int("DASHBOARD_STATUS_PAGE_SIZE", 500)
 # Rows per page of the dashboard's table by county and of a results page's county breakdown
@@ -437,7 +434,6 @@ DASHBOARD_COUNTY_PAGE_SIZE = env_int("DASHBOARD_COUNTY_PAGE_SIZE", 50)
 RESULTS_COUNTY_PAGE_SIZE = env_int("RESULTS_COUNTY_PAGE_SIZE", 30)
 # How many years back a results page compares a question with earlier waves.
 RESULTS_COMPARISON_YEARS = env_int("RESULTS_COMPARISON_YEARS", 10)
-# --- end benchmarks ---
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so
 # guessing from one address cannot lock an administrator out everywhere. The address is the

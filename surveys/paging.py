@@ -1,6 +1,6 @@
 """Numbered pages of long staff tables (?side=N, ?fylkeside=N).
 
-National-scale registers (issue 8 benchmarks: 100,000 organisations in 1,000 counties) make
+National-scale registers (benchmarks: 100,000 organisations in 1,000 counties) make
 some tables too long for one page; KS's register (450 organisations, 19 fylker) fits on the
 first page, which then shows no page links. Links keep the page's other query parameters, so
 paging one table leaves another table's page where it was.

@@ -155,7 +155,7 @@ def make_question(**overrides: Any) -> Question:
     return question
 
 
-# --- respondent (issue 5) ---
+# --- respondent ---
 
 
 def make_access_link(**overrides: Any) -> str:
@@ -194,7 +194,7 @@ def make_saved_answer(**overrides: Any):
     return answer_set.answers.get(question=question)
 
 
-# --- answers (issues 4 and 7): rows written directly, for test setup ------------------------
+# --- answers: rows written directly, for test setup ------------------------
 
 
 def make_answer_set(**overrides: Any) -> AnswerSet:
@@ -222,7 +222,7 @@ def make_answer(**overrides: Any) -> Answer:
     return Answer.objects.create(**values)
 
 
-# --- issue 6: answer sets and contacts in bulk for response rates and mailing ---------------
+# --- answer sets and contacts in bulk for response rates and mailing ---------------
 
 
 def make_answer_sets(*, wave: Wave, organisations, status: str = "submitted", at=None) -> list:

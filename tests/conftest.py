@@ -120,7 +120,7 @@ def wait_for_worker(worker: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"Celery worker did not answer within {timeout} s")
 
 
-# --- respondent personas (issue 5) ------------------------------------------------------------
+# --- respondent personas ------------------------------------------------------------
 
 
 class Survey:
@@ -249,6 +249,3 @@ def anonymous_client(db):
     from django.test import Client
 
     return Client()
-
-
-# --- end respondent personas --------------------------------------------------------------------

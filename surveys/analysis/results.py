@@ -460,7 +460,7 @@ def comparison_across_waves(question: Question) -> list[WaveColumn]:
     Earlier years only: a comparison shows change over time, and another wave of the same
     year (a pilot, a copy, or the benchmarks' data sets) would be a second column with the
     same year above it; it would also read every answer of that wave (68,000 per question in
-    the issue 8 benchmarks) on every page view.
+    the benchmarks) on every page view.
     """
     if question.kind in TEXT_KINDS | {Question.Kind.MATRIX}:
         return []

@@ -102,7 +102,7 @@ def _county_page(
     request: HttpRequest, result: QuestionResult
 ) -> tuple[QuestionResult, paging.Page | None]:
     """The result with one page (?fylkeside=N) of its breakdown by county: a register with
-    hundreds of counties made the page a megabyte of HTML (issue 8 benchmarks). KS's 19 fylker
+    hundreds of counties made the page a megabyte of HTML (benchmarks/RESULTS.md). KS's 19 fylker
     fit on one page; the CSV and SVG downloads always have every county."""
     breakdown = result.breakdown("county")
     if breakdown is None:
@@ -209,9 +209,7 @@ def pdf_available() -> bool:
 def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
     if not pdf_available():
-        return render(
-            request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503
-        )
+        return render(request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503)
     import weasyprint
 
     html = render_to_string("analysis/report_pdf.html", _report_context(wave), request)

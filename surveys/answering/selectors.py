@@ -78,7 +78,7 @@ class SectionProgress:
     applies: bool = True
     # Runs the engine's submit check on first use of `state`, `problems`, `invalid` or an
     # item's `valid`: it builds and validates a form per started section, and the section
-    # pages (where most requests go) never show its result (issue 8 benchmarks).
+    # pages (where most requests go) never show its result (benchmarks/RESULTS.md).
     check: Callable[[SectionProgress], None] | None = field(default=None, repr=False)
     _state: str = SectionState.NOT_STARTED
     # The engine's submit check of the stored answers: one link per problem.

@@ -1,6 +1,6 @@
 """Every respondent write: invitation links, the shared answer set, saving, submitting, reopening.
 
-Concurrency rules (issue 5), enforced here and proven on PostgreSQL in tests/surveys:
+Concurrency rules, enforced here and proven on PostgreSQL in tests/surveys:
 - one answer set per organisation and wave: the unique constraint decides, a loser of the
   insert race reads the winner's row;
 - every save, submit and reopen first locks the answer set row (`select_for_update`), so a save

@@ -623,9 +623,7 @@ def receipt(request: HttpRequest, access: Access) -> HttpResponse:
     progress = selectors.response_progress(
         wave=access.wave, organisation=access.organisation, answer_set=access.answer_set
     )
-    return render(
-        request, "answering/receipt.html", _base_context(access, progress=progress)
-    )
+    return render(request, "answering/receipt.html", _base_context(access, progress=progress))
 
 
 @respondent_view

@@ -240,7 +240,7 @@ def _rate_rows(
 ) -> list[dict]:
     """Figures per group of plain columns (by default county, kind and size class) in one
     GROUP BY: hashed in the database, without sorting every organisation (100,000 of them in
-    the issue 8 benchmarks); coarser figures are sums of these rows."""
+    the benchmarks); coarser figures are sums of these rows."""
     return list(
         _with_answer_set(wave, organisations)
         .values(*group_by)
@@ -333,7 +333,7 @@ def summary_and_county_rates(
 
     Grouped by (kind, size class) and the county only for the page's counties, so a few
     hundred groups at most: at 100,000 organisations this took 91 ms where the summary alone
-    took 86 ms and a second query for a page of 50 counties 25 ms (issue 8 benchmarks).
+    took 86 ms and a second query for a page of 50 counties 25 ms (benchmarks/RESULTS.md).
     """
     ids = [county.pk for county in counties]
     rows = list(
@@ -368,7 +368,7 @@ def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
     """Cumulative submitted answer sets per Oslo calendar day, per kind (one query)."""
     # The fylkeskommuner are counted with an IN over the register's few fylkeskommuner and the
     # kommuner are the rest, so the answer sets are not joined with every organisation (a
-    # hash join over 100,000 organisations took most of this query's time in the issue 8
+    # hash join over 100,000 organisations took most of this query's time in the
     # benchmarks); organisations are either kommuner or fylkeskommuner.
     fylkeskommuner = Organisation.objects.filter(
         edition_id=wave.edition_id, kind=OrganisationKind.FYLKESKOMMUNE
@@ -505,7 +505,7 @@ def not_submitted_status(
         .order_by("kind", "number")
         # Plain rows of the columns shown, not model instances of every column: a page of 500
         # organisations and their counties as models was a fifth of the dashboard's CPU time
-        # at national scale (issue 8 benchmarks).
+        # at national scale (benchmarks/RESULTS.md).
         .values(
             "pk",
             "number",

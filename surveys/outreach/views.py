@@ -257,7 +257,7 @@ def _figures_payload(wave: Wave, result: rates.SummaryRates, now: Any) -> dict[s
 def _status_rows_html(rows: list[rates.OrganisationStatus], *, can_send: bool) -> str:
     """The status list's rows, drawn by Jinja2 (templates/jinja2/outreach/status_rows.html):
     with Django's template engine, a page of 500 rows was half the dashboard's CPU time at
-    national scale (issue 8 benchmarks). The texts are translated here, once per page."""
+    national scale (benchmarks/RESULTS.md). The texts are translated here, once per page."""
     started = _("Påbegynt: %(done)s av %(total)s deler")
     not_invited = _("Ikke invitert")
     not_started = _("Ikke påbegynt")
@@ -288,7 +288,7 @@ def _status_page(
     request: HttpRequest, wave: Wave, result: rates.SummaryRates, *, can_send: bool
 ) -> dict[str, Any]:
     """One page (?side=N) of the status list: with 100,000 organisations the whole list is
-    tens of megabytes of HTML (issue 8 benchmarks); the CSV and "remind all" cover them all."""
+    tens of megabytes of HTML (benchmarks/RESULTS.md); the CSV and "remind all" cover them all."""
     page = paging.page_of(
         request,
         parameter="side",
@@ -307,7 +307,7 @@ def _status_page(
 
 def _county_page(request: HttpRequest, wave: Wave) -> tuple[paging.Page, list[County]]:
     """One page (?fylkeside=N) of the table by county: a register of 1,000 counties made it
-    the slowest part of the page to draw (issue 8 benchmarks); KS's 19 fylker fit on one."""
+    the slowest part of the page to draw (benchmarks/RESULTS.md); KS's 19 fylker fit on one."""
     counties = rates.counties_in_wave(wave)
     page = paging.page_of(
         request,

@@ -21,7 +21,7 @@ def grant(user, *codenames: str):
             content_type__app_label="surveys", codename=codename
         ).first()
         if permission is None:
-            # export_personal_data is defined by the results branch (issue 7).
+            # export_personal_data is defined with the export jobs.
             permission = Permission.objects.create(
                 codename=codename,
                 name=codename,

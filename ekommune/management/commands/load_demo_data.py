@@ -50,7 +50,7 @@ def demo_steps() -> list:
     except ImportError:
         pass
     else:
-        # A wave in progress: invitations, answers, a reminder round and a snapshot (issue 6).
+        # A wave in progress: invitations, answers, a reminder round and a snapshot.
         steps.append(load_demo_wave_in_progress)
     return steps
 

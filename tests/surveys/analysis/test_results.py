@@ -258,7 +258,7 @@ def test_wave_list_lists_waves(data, results_client, django_assert_num_queries):
     assert data.wave.title in response.content.decode()
 
 
-# --- benchmarks (issue 8): the comparison counts distinct values in the database -----------
+# --- benchmarks: the comparison counts distinct values in the database -----------
 
 
 def test_comparison_counts_every_answer_when_many_give_the_same_ticks():
@@ -298,7 +298,7 @@ def test_comparison_counts_every_answer_when_many_give_the_same_ticks():
     ]
 
 
-# --- benchmarks (issue 8): the county breakdown in pages, the comparison over earlier years -------
+# --- benchmarks: the county breakdown in pages, the comparison over earlier years -------
 
 
 def add_counties_with_answers(data, count: int, first: int = 20):

@@ -359,7 +359,7 @@ def test_chart_coordinates_and_bars_are_plain_numbers_in_every_language(
             float(x), float(y)
 
 
-# --- benchmarks (issue 8): the status list in pages ------------------------------------------
+# --- benchmarks: the status list in pages ------------------------------------------
 
 
 def test_the_status_list_comes_in_pages_that_together_name_every_organisation(
@@ -389,7 +389,7 @@ def test_the_status_list_comes_in_pages_that_together_name_every_organisation(
     assert "Side 3 av 3" in html
 
 
-# --- benchmarks (issue 8): the table by county in pages, figures from cheaper queries ----------
+# --- benchmarks: the table by county in pages, figures from cheaper queries ----------
 
 
 def county_rows(html):
@@ -493,7 +493,7 @@ def test_the_live_figures_agree_with_the_full_rates_and_the_chart_counts_every_s
     assert figures["overall"] == full.overall.as_dict()
 
 
-# --- benchmarks (issue 8), third round: the status list drawn by Jinja2, the chart per hour ----
+# --- benchmarks: the status list drawn by Jinja2, the chart per hour ----
 
 
 def test_a_status_row_shows_progress_contacts_and_the_last_reminder_with_names_escaped(
