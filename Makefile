@@ -23,6 +23,8 @@ run: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_sizes.py
 
 fmt: install
 	$(BIN)/ruff format .

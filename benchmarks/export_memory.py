@@ -129,7 +129,8 @@ def xlsx_peak_bytes(wave) -> int:
     import tempfile
     from pathlib import Path
 
-    from surveys.analysis.exports import ExportOptions, write_xlsx
+    from surveys.analysis.exports import ExportOptions
+    from surveys.analysis.workbook import write_xlsx
 
     with tempfile.TemporaryDirectory() as tmp:
         tracemalloc.start()

@@ -16,13 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys import queue
-from surveys.analysis.exports import (
-    ExportOptions,
-    export_csv_lines,
-    export_row_count,
-    safe_filename,
-    write_xlsx,
-)
+from surveys.analysis.exports import ExportOptions, export_csv_lines, export_row_count
+from surveys.analysis.workbook import write_xlsx
+from surveys.downloads import safe_filename
 from surveys.models import ExportJob, Wave
 
 logger = logging.getLogger(__name__)

@@ -1,50 +1,40 @@
-"""Exports of a wave's answers for analysts: wide and long CSV, the codebook, and XLSX.
+"""Exports of a wave's answers for analysts: the wide and long layouts as rows, and as CSV.
 
 Every export streams: organisations (wide) come a page at a time (keyset pagination, each
 page's answer sets and answers in one query each), answers (long) from one queryset read with
 `.iterator(chunk_size=...)`, and rows go out one by one through the `csv`
-module (or xlsxwriter's constant-memory mode), so memory stays flat at any size.
-
-Spreadsheets execute cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return
-("CSV injection"). Every text cell, header and name is therefore neutralised with a leading
-apostrophe, while numbers that we validated and store as numbers are written as numbers.
+module (or xlsxwriter's constant-memory mode, `workbook`), so memory stays flat at any size.
+Cells are written by `surveys.downloads`, which neutralises formula-like text.
 """
 
-import csv
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
-from municipalities.models import Contact, Organisation, SizeClass
+from municipalities.models import Contact, Organisation
+from surveys.analysis.codebook import (
+    DECIMAL_KINDS,
+    NOT_STARTED,
+    NUMBER_KINDS,
+    Column,
+    codebook_columns,
+    codebook_rows,
+    organisation_columns,
+    wave_questions,
+)
+from surveys.downloads import Cell, csv_lines
 from surveys.models import Answer, AnswerSet, Question, Wave
 
-Cell = str | int | Decimal | None
 ProgressCallback = Callable[[int], None]
 
 CHUNK_SIZE = 500
-NOT_STARTED = "not_started"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_KINDS = {Question.Kind.RATING, Question.Kind.INTEGER}
-DECIMAL_KINDS = {Question.Kind.DECIMAL, Question.Kind.PERCENTAGE}
 TEXT_KINDS = {Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
-
-
-def neutralise(text: str) -> str:
-    """Make a text cell inert in spreadsheets: prefix formula-like text with an apostrophe."""
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 # --- Options ------------------------------------------------------------------------------------
@@ -99,187 +89,6 @@ class ExportOptions:
 
 
 # --- The codebook: one entry per column of the wide layout --------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    question_key: str = ""
-    section: str = ""
-    wording: str = ""
-    kind: str = ""
-    codes: str = ""
-    condition: str = ""
-    applies_to: str = ""
-    # How the wide layout fills the column: "org:<field>", "value", "option", "row", "other".
-    part: str = "org"
-    question_id: int | None = None
-    question_kind: str = ""
-    code: str = ""
-
-
-CODEBOOK_HEADER = [
-    "kolonne",
-    "sporsmal_nokkel",
-    "del",
-    "sporsmal",
-    "type",
-    "koder",
-    "vilkar",
-    "gjelder",
-]
-
-
-def describe_condition(condition: dict[str, Any] | None) -> str:
-    """The show_if condition in words, for the codebook and the report."""
-    if not condition:
-        return ""
-    question = condition.get("question", "?")
-    if "equals" in condition:
-        return _("vises hvis %(q)s = %(v)s") % {"q": question, "v": condition["equals"]}
-    if "in" in condition:
-        values = ", ".join(str(value) for value in condition["in"])
-        return _("vises hvis %(q)s er en av: %(v)s") % {"q": question, "v": values}
-    if "includes" in condition:
-        return _("vises hvis %(q)s inneholder %(v)s") % {"q": question, "v": condition["includes"]}
-    if condition.get("answered"):
-        return _("vises hvis %(q)s er besvart") % {"q": question}
-    return str(condition)
-
-
-def wave_questions(wave: Wave) -> list[Question]:
-    """The wave's questions in order, with section, choices and matrix rows (three queries)."""
-    return list(
-        Question.objects.filter(wave=wave)
-        .select_related("section")
-        .prefetch_related("choices", "rows")
-        .order_by("section__position", "position", "id")
-    )
-
-
-def _org_columns(include_personal_data: bool) -> list[Column]:
-    size_codes = "; ".join(f"{value}={label}" for value, label in SizeClass.choices)
-    status_codes = "; ".join(
-        [f"{NOT_STARTED}={_('Ikke påbegynt')}"]
-        + [f"{value}={label}" for value, label in AnswerSet.Status.choices]
-    )
-    columns = [
-        Column("organisasjonsnummer", wording=_("Kommune-/fylkesnummer"), kind="text"),
-        Column("navn", wording=_("Navn"), kind="text"),
-        Column("type", wording=_("Organisasjonstype"), kind="code", codes="kommune; fylkeskommune"),
-        Column("fylkesnummer", wording=_("Fylkesnummer"), kind="text"),
-        Column("fylke", wording=_("Fylke"), kind="text"),
-        Column(
-            "storrelsesklasse",
-            wording=_("Størrelsesklasse (kun kommuner)"),
-            kind="code",
-            codes=size_codes,
-        ),
-        Column("folketall", wording=_("Folketall"), kind="integer"),
-        Column("status", wording=_("Svarstatus"), kind="code", codes=status_codes),
-        Column("pabegynt", wording=_("Påbegynt (tidspunkt)"), kind="datetime"),
-        Column("sendt_inn", wording=_("Sendt inn (tidspunkt)"), kind="datetime"),
-    ]
-    if include_personal_data:
-        columns += [
-            Column("kontaktpersoner", wording=_("Kontaktpersoners navn"), kind="text"),
-            Column("kontakt_epost", wording=_("Kontaktpersoners e-post"), kind="text"),
-        ]
-    return columns
-
-
-def codebook_columns(
-    wave: Wave, *, include_personal_data: bool = False, questions: list[Question] | None = None
-) -> list[Column]:
-    """Every column of the wide layout, in order, with what it means."""
-    questions = wave_questions(wave) if questions is None else questions
-    columns = _org_columns(include_personal_data)
-    for question in questions:
-        common = {
-            "question_key": question.key,
-            "section": question.section.title,
-            "kind": question.kind,
-            "condition": describe_condition(question.condition or question.section.condition),
-            "applies_to": ", ".join(question.applies_to or question.section.applies_to or []),
-            "question_id": question.id,
-            "question_kind": question.kind,
-        }
-        choices = list(question.choices.all())
-        choice_codes = "; ".join(f"{choice.code}={choice.label}" for choice in choices)
-        if question.kind == Question.Kind.MULTIPLE_CHOICE:
-            for choice in choices:
-                columns.append(
-                    Column(
-                        f"{question.key}__{choice.code}",
-                        wording=f"{question.text} – {choice.label}",
-                        codes=_("0=Ikke valgt; 1=Valgt"),
-                        part="option",
-                        code=choice.code,
-                        **common,
-                    )
-                )
-        elif question.kind == Question.Kind.MATRIX:
-            for row in question.rows.all():
-                columns.append(
-                    Column(
-                        f"{question.key}__{row.code}",
-                        wording=f"{question.text} – {row.label}",
-                        codes=choice_codes,
-                        part="row",
-                        code=row.code,
-                        **common,
-                    )
-                )
-        else:
-            columns.append(
-                Column(
-                    question.key,
-                    wording=question.text,
-                    codes=choice_codes or _value_range(question),
-                    part="value",
-                    **common,
-                )
-            )
-        for choice in choices:
-            if choice.is_other:
-                columns.append(
-                    Column(
-                        f"{question.key}__{choice.code}__tekst",
-                        wording=f"{question.text} – {choice.label}",
-                        codes=_("Fritekst"),
-                        part="other",
-                        code=choice.code,
-                        **{**common, "kind": "text"},
-                    )
-                )
-    return columns
-
-
-def _value_range(question: Question) -> str:
-    options = question.options or {}
-    if question.kind == Question.Kind.RATING:
-        return f"{options.get('min', 1)}–{options.get('max', 6)}"
-    if question.kind == Question.Kind.PERCENTAGE:
-        return "0–100"
-    if question.kind in NUMBER_KINDS | DECIMAL_KINDS and ("min" in options or "max" in options):
-        return f"{options.get('min', '')}–{options.get('max', '')}"
-    return ""
-
-
-def codebook_rows(wave: Wave, *, include_personal_data: bool = False) -> Iterator[list[Cell]]:
-    """The codebook as rows: a header, then one row per column of the wide layout."""
-    yield list(CODEBOOK_HEADER)
-    for column in codebook_columns(wave, include_personal_data=include_personal_data):
-        yield [
-            column.name,
-            column.question_key,
-            column.section,
-            column.wording,
-            column.kind,
-            column.codes,
-            column.condition,
-            column.applies_to,
-        ]
 
 
 # --- Querysets ----------------------------------------------------------------------------------
@@ -479,7 +288,7 @@ def wide_rows(
     personal = options.include_personal_data
     columns = codebook_columns(wave, include_personal_data=personal)
     yield [column.name for column in columns]
-    question_columns = columns[len(_org_columns(personal)) :]
+    question_columns = columns[len(organisation_columns(personal)) :]
     organisations = export_organisations(wave, options.filters)
     written = 0
     for page in _organisation_pages(organisations, CHUNK_SIZE):
@@ -640,42 +449,6 @@ def layout_rows(
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def format_cell(cell: Cell, *, decimal_comma: bool = False) -> str:
-    """One cell as CSV text: numbers stay numbers, every text is neutralised."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return neutralise(str(cell))
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, Decimal):
-        text = format(cell, "f")
-        return text.replace(".", ",") if decimal_comma else text
-    return neutralise(str(cell))
-
-
-def csv_lines(
-    rows: Iterable[list[Cell]],
-    *,
-    delimiter: str = ",",
-    bom: bool = False,
-    decimal_comma: bool = False,
-) -> Iterator[str]:
-    """Rows as CSV lines, one at a time (for StreamingHttpResponse or a file)."""
-    writer = csv.writer(_Echo(), delimiter=delimiter, lineterminator="\r\n")
-    if bom:
-        yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([format_cell(cell, decimal_comma=decimal_comma) for cell in row])
-
-
 def export_csv_lines(
     wave: Wave, options: ExportOptions, *, progress: ProgressCallback | None = None
 ) -> Iterator[str]:
@@ -691,84 +464,4 @@ def export_csv_lines(
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def write_xlsx(
-    wave: Wave, options: ExportOptions, path: Path, *, progress: ProgressCallback | None = None
-) -> int:
-    """Write the wide layout, the long layout and the codebook as three sheets; return data rows."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            # Each row goes to disk as soon as the next one starts: constant memory.
-            "constant_memory": True,
-            # Belt and braces: we write typed cells, but never let a string become a formula.
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "tmpdir": str(path.parent),
-        },
-    )
-    bold = workbook.add_format({"bold": True})
-    written = 0
-
-    def counted(done: int) -> None:
-        if progress:
-            progress(written + done)
-
-    # (title, counts as data rows, rows made only when the sheet is written: one at a time)
-    sheets: list[tuple[str, bool, Callable[[], Iterable[Sequence[Cell]]]]] = [
-        (_("Bred"), True, lambda: wide_rows(wave, options, progress=counted)),
-        (_("Lang"), True, lambda: long_rows(wave, options, progress=counted)),
-        (
-            _("Kodebok"),
-            False,
-            lambda: codebook_rows(wave, include_personal_data=options.include_personal_data),
-        ),
-    ]
-    try:
-        for title, is_data, make_rows in sheets:
-            sheet = workbook.add_worksheet(title)
-            count = 0
-            for row_index, row in enumerate(make_rows()):
-                for col_index, cell in enumerate(row):
-                    _write_xlsx_cell(
-                        sheet, row_index, col_index, cell, bold if row_index == 0 else None
-                    )
-                count = row_index
-            sheet.freeze_panes(1, 0)
-            if is_data:
-                written += count
-    finally:
-        workbook.close()
-    return written
-
-
-def _write_xlsx_cell(sheet: Any, row: int, col: int, cell: Cell, fmt: Any) -> None:
-    if cell is None:
-        return
-    if isinstance(cell, int) and not isinstance(cell, bool):
-        sheet.write_number(row, col, cell, fmt)
-    elif isinstance(cell, Decimal):
-        sheet.write_number(row, col, float(cell), fmt)
-    else:
-        sheet.write_string(row, col, neutralise(str(cell)), fmt)
-
-
 # --- File names ---------------------------------------------------------------------------------
-
-_NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
-
-
-def safe_filename(wave: Wave, layout: str, extension: str, *, now: datetime | None = None) -> str:
-    """An ASCII file name for a download, safe for any wave title."""
-    title = unicodedata.normalize("NFKC", wave.title or wave.slug).translate(_NORWEGIAN_LETTERS)
-    stem = slugify(title)[:60].strip("-") or "undersokelse"
-    stem = re.sub(r"[^a-z0-9-]", "", stem) or "undersokelse"
-    day = timezone.localtime(now or timezone.now()).strftime("%Y%m%d")
-    suffix = re.sub(r"[^a-z0-9]", "", extension.lower()) or "csv"
-    return f"{stem}-{re.sub(r'[^a-z]', '', layout) or 'eksport'}-{day}.{suffix}"
-
-
-def content_disposition(filename: str) -> str:
-    return f'attachment; filename="{filename}"'

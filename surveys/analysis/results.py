@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from municipalities.models import County, OrganisationKind, SizeClass
-from surveys.analysis.exports import wave_questions
+from surveys.analysis.codebook import wave_questions
 from surveys.charts import Distribution, Share
 from surveys.models import Answer, AnswerSet, Question, Wave
 from surveys.outreach import selectors as rates

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import paging
+from surveys.analysis.codebook import NOT_STARTED, wave_questions
 from surveys.analysis.export_jobs import (
     export_dir,
     export_job_file,
@@ -42,16 +43,10 @@ from surveys.analysis.export_jobs import (
     export_log_finish,
 )
 from surveys.analysis.exports import (
-    NOT_STARTED,
     ExportFilters,
     ExportOptions,
-    content_disposition,
-    csv_lines,
     export_csv_lines,
     export_row_count,
-    safe_filename,
-    wave_questions,
-    write_xlsx,
 )
 from surveys.analysis.report import block_rows, chart_blocks, comparison_block, find_block
 from surveys.analysis.results import (
@@ -64,6 +59,8 @@ from surveys.analysis.results import (
     response_counts,
 )
 from surveys.analysis.scoring import prize_ranking
+from surveys.analysis.workbook import write_xlsx
+from surveys.downloads import content_disposition, csv_lines, safe_filename
 from surveys.models import AnswerSet, ExportJob, Wave
 from surveys.staff_access import staff_permission_required, staff_wave
 

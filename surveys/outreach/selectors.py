@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -32,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -563,6 +566,56 @@ def not_submitted_status(
         )
         for organisation in organisations
     ]
+
+
+def status_csv_rows(wave: Wave) -> Iterator[list[Any]]:
+    """The dashboard's status list as CSV rows: organisations that have not submitted, one row
+    per contact person (an organisation without contacts gets one row)."""
+    rows = not_submitted_status(wave)
+    size_labels = dict(SizeClass.choices)
+
+    yield [
+        _("Nummer"),
+        _("Navn"),
+        _("Type"),
+        _("Fylke"),
+        _("Størrelsesklasse"),
+        _("Status"),
+        _("Deler med svar"),
+        _("Deler i alt"),
+        _("Påminnelser"),
+        _("Siste påminnelse"),
+        _("Kontaktperson"),
+        _("E-post"),
+        _("Rolle"),
+        _("Feil ved utsending"),
+    ]
+    for row in rows:
+        status = _("Påbegynt") if row.started else _("Ikke påbegynt")
+        last = (
+            timezone.localtime(row.last_reminder_at, OSLO).strftime("%Y-%m-%d %H:%M")
+            if row.last_reminder_at
+            else ""
+        )
+        base = [
+            row.number,
+            row.name,
+            OrganisationKind(row.kind).label,
+            row.county,
+            size_labels.get(row.size_class, ""),
+            status,
+            row.sections_answered,
+            row.sections_total,
+            row.reminders,
+            last,
+        ]
+        for contact in row.contacts or [None]:
+            extra = (
+                [contact.name, contact.email, contact.role, contact.failed_reason]
+                if contact
+                else ["", "", "", ""]
+            )
+            yield base + extra
 
 
 def failed_messages(wave: Wave, *, limit: int = 200) -> QuerySet[OutboundMessage]:

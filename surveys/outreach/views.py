@@ -7,7 +7,6 @@ surveys.export_personal_data for the status list with contact persons as CSV), o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ekommune.jinja2 import render_fragment
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import paging
-from surveys.analysis.exports import csv_lines
+from surveys.downloads import content_disposition, csv_lines
 from surveys.models import MailingSettings, MailRound, Wave
 from surveys.outreach import selectors as rates
 from surveys.outreach import services as mailing
@@ -375,59 +374,12 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm(VIEW_DASHBOARD):
         raise PermissionDenied
     wave = staff_wave(slug)
-    rows = rates.not_submitted_status(wave)
-    size_labels = dict(SizeClass.choices)
-
-    def status_rows() -> Iterator[list[Any]]:
-        yield [
-            _("Nummer"),
-            _("Navn"),
-            _("Type"),
-            _("Fylke"),
-            _("Størrelsesklasse"),
-            _("Status"),
-            _("Deler med svar"),
-            _("Deler i alt"),
-            _("Påminnelser"),
-            _("Siste påminnelse"),
-            _("Kontaktperson"),
-            _("E-post"),
-            _("Rolle"),
-            _("Feil ved utsending"),
-        ]
-        for row in rows:
-            status = _("Påbegynt") if row.started else _("Ikke påbegynt")
-            last = (
-                timezone.localtime(row.last_reminder_at, rates.OSLO).strftime("%Y-%m-%d %H:%M")
-                if row.last_reminder_at
-                else ""
-            )
-            base = [
-                row.number,
-                row.name,
-                OrganisationKind(row.kind).label,
-                row.county,
-                size_labels.get(row.size_class, ""),
-                status,
-                row.sections_answered,
-                row.sections_total,
-                row.reminders,
-                last,
-            ]
-            for contact in row.contacts or [None]:
-                extra = (
-                    [contact.name, contact.email, contact.role, contact.failed_reason]
-                    if contact
-                    else ["", "", "", ""]
-                )
-                yield base + extra
-
-    # The export module's CSV path: formula-like text neutralised, numbers kept, a BOM so that
+    # The shared download writer: formula-like text neutralised, numbers kept, a BOM so that
     # Excel opens æøå correctly.
     response = StreamingHttpResponse(
-        csv_lines(status_rows(), bom=True), content_type="text/csv; charset=utf-8"
+        csv_lines(rates.status_csv_rows(wave), bom=True), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="status-{wave.slug}.csv"'
+    response["Content-Disposition"] = content_disposition(f"status-{wave.slug}.csv")
     return response
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.analysis.exports import codebook_rows, csv_lines
+from surveys.analysis.codebook import codebook_rows
+from surveys.downloads import csv_lines
 from surveys.models import Wave
 
 

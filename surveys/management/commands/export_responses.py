@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from municipalities.models import OrganisationKind, SizeClass
+from surveys.analysis.codebook import NOT_STARTED
 from surveys.analysis.export_jobs import export_log_create, export_log_finish, export_write_file
-from surveys.analysis.exports import NOT_STARTED, ExportFilters, ExportOptions, export_row_count
+from surveys.analysis.exports import ExportFilters, ExportOptions, export_row_count
 from surveys.models import AnswerSet, Wave
 
 

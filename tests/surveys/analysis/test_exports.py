@@ -10,15 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from benchmarks.export_memory import create_wave_with_answers, peak_bytes
-from surveys.analysis.exports import (
-    ExportFilters,
-    ExportOptions,
-    codebook_rows,
-    export_csv_lines,
-    neutralise,
-    safe_filename,
-    write_xlsx,
-)
+from surveys.analysis.codebook import codebook_rows
+from surveys.analysis.exports import ExportFilters, ExportOptions, export_csv_lines
+from surveys.analysis.workbook import write_xlsx
+from surveys.downloads import neutralise, safe_filename
 from surveys.models import ExportJob, Question
 from tests import builders
 from tests.surveys.results_data import FORMULA, SCRIPT, build_wave

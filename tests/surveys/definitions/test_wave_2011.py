@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from surveys.analysis.exports import ExportOptions, codebook_rows, export_csv_lines
+from surveys.analysis.codebook import codebook_rows
+from surveys.analysis.exports import ExportOptions, export_csv_lines
 from surveys.analysis.scoring import prize_ranking
 from surveys.models import Answer, Question
 from tests.surveys.results_data import FORMULA, analyst, build_2011_wave
