@@ -32,6 +32,7 @@ from surveys.models import (
     MailKind,
     MailRound,
     OutboundMessage,
+    ResponseRateSnapshot,
     Wave,
 )
 from surveys.outreach import selectors as rates
@@ -535,10 +536,12 @@ def mail_sweep(*, now: datetime) -> list[int]:
 # --- Response-rate snapshots --------------------------------------------------------------------
 
 
-def rate_snapshot_take(*, wave: Wave, now: datetime, force: bool = False):
-    """Store the wave's current rates, unless nothing changed within the last hour."""
-    from surveys.models import ResponseRateSnapshot
-
+def rate_snapshot_take(
+    *, wave: Wave, now: datetime, force: bool = False
+) -> ResponseRateSnapshot | None:
+    """Store the wave's current rates, unless nothing changed within the last hour. The one
+    place snapshots are taken: the beat task, the task queued after a submission (by name,
+    `surveys.rate_snapshot_take`) and the demo data all come here."""
     counts = rates.wave_rates(wave).as_dict()
     submitted = counts["overall"]["submitted"]
     latest = rates.latest_snapshot(wave)
