@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation
 from surveys import queue
+from surveys.answering import services as answering
 from surveys.models import (
     AnswerSet,
     MailingSettings,
@@ -374,12 +375,10 @@ def personal_link(message: OutboundMessage) -> str:
 
     Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
     """
-    from surveys.answering import services
-
-    issued = services.invitation_link_issue(contact=message.contact, wave=message.wave)
+    issued = answering.invitation_link_issue(contact=message.contact, wave=message.wave)
     if issued.startswith(("http://", "https://")):
         return issued
-    return services.invitation_url(issued)
+    return answering.invitation_url(issued)
 
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:
@@ -408,8 +407,6 @@ def classify_failure(exc: BaseException) -> bool:
     the respondent flow refuses to issue. Anything unexpected is retried (and ends as failed
     after MAIL_MAX_ATTEMPTS) rather than silently dropped.
     """
-    from django.core.mail import BadHeaderError
-
     if isinstance(exc, BadHeaderError | ValueError | LookupError):
         return False
     if type(exc).__name__ == "ServiceError":
