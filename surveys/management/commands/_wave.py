@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.utils.translation import gettext as _
 
 from municipalities.models import Contact
 from surveys.models import Wave
@@ -16,6 +17,19 @@ def wave_by_slug(slug: str) -> Wave:
     if wave is None:
         known = ", ".join(Wave.objects.values_list("slug", flat=True)) or "ingen"
         raise CommandError(f"Undersøkelsen «{slug}» finnes ikke. Kjente: {known}.")
+    return wave
+
+
+def existing_wave(slug: str) -> Wave:
+    """The wave with this slug for the questionnaire commands, or an error in the operator's
+    language listing the waves there are."""
+    wave = Wave.objects.filter(slug=slug).first()
+    if wave is None:
+        known = ", ".join(Wave.objects.order_by("slug").values_list("slug", flat=True))
+        raise CommandError(
+            _("Fant ingen runde «%(slug)s» (runder: %(known)s).")
+            % {"slug": slug, "known": known or _("ingen")}
+        )
     return wave
 
 
