@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .importers import normalise_email
+from .contacts_importer import normalise_email
 from .models import Contact, County, Organisation, RegisterEdition, SizeClass
 
 

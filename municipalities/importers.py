@@ -1,6 +1,7 @@
-"""Parsing register and contact files into checked rows, with line-numbered problems.
+"""Parsing register files into checked rows, with line-numbered problems.
 
-Parsing only, no database access: `services.py` writes what these functions return. Every
+Parsing only, no database access: `services.py` writes what these functions return (contact
+files are read the same way by `contacts_importer.py`). Every
 problem found is collected (`tabular.Issues`) naming the file and the line, so that an operator
 sees all of them at once (up to `tabular.MAX_ISSUES`) instead of fixing one line per run.
 
@@ -15,13 +16,11 @@ Two register formats are read, told apart by their header row:
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .tabular import (
@@ -29,6 +28,7 @@ from .tabular import (
     FORMAT_KLASS,
     Issues,
     Table,
+    check_lengths,
     read_table,
     require_column,
 )
@@ -45,28 +45,12 @@ COUNTIES_WITHOUT_COUNTY_MUNICIPALITY = {"03"}
 NUMBER_COLUMNS = ("kommunenummer", "fylkesnummer", "number", "nummer", "code", "kode", "region")
 POPULATION_COLUMNS = ("population", "folketall", "befolkning")
 POPULATION_DATE_COLUMNS = ("population_date", "folketall_per", "dato")
-CONTACT_NUMBER_COLUMNS = (
-    "organisation_number",
-    "organisasjonsnummer",
-    "organisation",
-    "organisasjon",
-    "number",
-    "nummer",
-    "kommunenummer",
-    "fylkesnummer",
-)
-CONTACT_NAME_COLUMNS = ("name", "navn")
-CONTACT_EMAIL_COLUMNS = ("email", "e_mail", "epost", "e_post", "e_postadresse")
-CONTACT_ROLE_COLUMNS = ("role", "rolle", "title", "tittel", "rolle/tittel", "rolle_tittel")
-
 # Norway has about 5.5 million inhabitants; a larger figure is a typo (and would overflow).
 MAX_POPULATION = 10_000_000
 # Longest values the columns hold (see models.py).
 MAX_NAME = 100
 MAX_POPULATION_STATUS = 40
 MAX_SOURCE = 200
-MAX_CONTACT_TEXT = 200
-MAX_EMAIL = 254
 
 TRUE_VALUES = {"true", "1", "ja", "yes", "j", "y"}
 FALSE_VALUES = {"false", "0", "nei", "no", "n"}
@@ -79,23 +63,6 @@ def _parse_population(value: str) -> int | None:
         return None
     population = int(digits)
     return population if population <= MAX_POPULATION else None
-
-
-def _check_lengths(
-    table: Table, line: int, values: list[tuple[str, str, int]], issues: Issues
-) -> bool:
-    """Record every (label, value, max length) that is too long; True if all fit."""
-    ok = True
-    for label, value, max_length in values:
-        if len(value) > max_length:
-            issues.add(
-                table.file,
-                line,
-                _("%(label)s er for langt: %(length)s tegn, høyst %(max)s")
-                % {"label": label, "length": len(value), "max": max_length},
-            )
-            ok = False
-    return ok
 
 
 def _parse_date(value: str) -> date | None:
@@ -209,6 +176,37 @@ def _check_duplicate(
     return True
 
 
+def _numbered_rows(table: Table, number_column: str) -> Iterator[tuple[int, dict, str]]:
+    """Line, row and number of every row, without KLASS's "Uoppgitt" codes."""
+    for line, row in table.rows:
+        number = row.get(number_column, "")
+        if table.format == FORMAT_KLASS and number in KLASS_UNKNOWN_CODES:
+            continue
+        yield line, row, number
+
+
+def _check_number_and_name(
+    table: Table,
+    line: int,
+    number: str,
+    name: str,
+    seen: dict[str, int],
+    issues: Issues,
+    *,
+    county: bool,
+) -> bool:
+    """A well-formed number given once in the file, and a name."""
+    pattern, label = (
+        (COUNTY_NUMBER, _("fylkesnummer")) if county else (KOMMUNE_NUMBER, _("kommunenummer"))
+    )
+    ok = _check_number(table, line, number, pattern, issues, county=county)
+    ok = ok and _check_duplicate(table, line, number, seen, issues, label)
+    if not name:
+        issues.add(table.file, line, _("mangler navn"))
+        ok = False
+    return ok
+
+
 def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
     """The counties (fylker) of a bundled-CSV or KLASS file."""
     number_column = require_column(
@@ -220,16 +218,9 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
     flag_column = table.column(("has_county_municipality", "har_fylkeskommune"))
     counties: list[CountyRow] = []
     seen: dict[str, int] = {}
-    for line, row in table.rows:
-        number = row.get(number_column, "")
-        if table.format == FORMAT_KLASS and number in KLASS_UNKNOWN_CODES:
-            continue
-        ok = _check_number(table, line, number, COUNTY_NUMBER, issues, county=True)
-        ok = ok and _check_duplicate(table, line, number, seen, issues, _("fylkesnummer"))
+    for line, row, number in _numbered_rows(table, number_column):
         name = row.get(name_column, "")
-        if not name:
-            issues.add(table.file, line, _("mangler navn"))
-            ok = False
+        ok = _check_number_and_name(table, line, number, name, seen, issues, county=True)
         if flag_column:
             flag = row.get(flag_column, "").lower()
             if flag in TRUE_VALUES:
@@ -248,7 +239,7 @@ def parse_counties(table: Table, issues: Issues) -> list[CountyRow]:
             has_county_municipality = number not in COUNTIES_WITHOUT_COUNTY_MUNICIPALITY
         source = row.get("source", "")
         ok = (
-            _check_lengths(
+            check_lengths(
                 table, line, [(_("navn"), name, MAX_NAME), (_("kilde"), source, MAX_SOURCE)], issues
             )
             and ok
@@ -322,29 +313,15 @@ def parse_municipalities(
         return []
     municipalities: list[MunicipalityRow] = []
     seen: dict[str, int] = {}
-    for line, row in table.rows:
-        number = row.get(number_column, "")
-        if table.format == FORMAT_KLASS and number in KLASS_UNKNOWN_CODES:
-            continue
-        ok = _check_number(table, line, number, KOMMUNE_NUMBER, issues, county=False)
-        ok = ok and _check_duplicate(table, line, number, seen, issues, _("kommunenummer"))
+    for line, row, number in _numbered_rows(table, number_column):
         name = row.get(name_column, "")
-        if not name:
-            issues.add(table.file, line, _("mangler navn"))
-            ok = False
-        # KLASS lists kommuner flat (no parent); the first two digits are the county.
-        given_county = row.get(county_column, "") if county_column else ""
-        if given_county or KOMMUNE_NUMBER.fullmatch(number):
-            county_number = given_county or number[:2]
-            ok = (
-                _check_county(table, line, number, county_number, counties, counties_file, issues)
-                and ok
-            )
-        else:
-            county_number = ""  # The malformed kommunenummer is reported already.
+        ok = _check_number_and_name(table, line, number, name, seen, issues, county=False)
+        county_number, county_ok = _municipality_county(
+            table, line, row, number, county_column, counties, counties_file, issues
+        )
         texts = {key: row.get(key, "") for key in ("name_alt", "population_status", "source")}
         ok = (
-            _check_lengths(
+            check_lengths(
                 table,
                 line,
                 [
@@ -355,28 +332,13 @@ def parse_municipalities(
                 ],
                 issues,
             )
+            and county_ok
             and ok
         )
-        population, population_date, population_ok = _population_fields(table, line, row, issues)
+        population, population_date, population_ok = _municipality_population(
+            table, line, row, number, name, populations, issues
+        )
         ok = ok and population_ok
-        if population is None and populations is not None and number in populations:
-            population = populations[number].population
-            population_date = population_date or populations[number].population_date
-        if population is None and population_ok:
-            issues.add(
-                table.file,
-                line,
-                _("mangler folketall for %(number)s %(name)s") % {"number": number, "name": name}
-                + (
-                    _(
-                        " (KLASS-filer har ikke folketall: legg til en kolonne «population» "
-                        "eller bruk --population)"
-                    )
-                    if table.format == FORMAT_KLASS
-                    else ""
-                ),
-            )
-            ok = False
         if ok:
             municipalities.append(
                 MunicipalityRow(
@@ -392,6 +354,59 @@ def parse_municipalities(
                 )
             )
     return municipalities
+
+
+def _municipality_county(
+    table: Table,
+    line: int,
+    row: dict,
+    number: str,
+    county_column: str | None,
+    counties: dict[str, CountyRow],
+    counties_file: str,
+    issues: Issues,
+) -> tuple[str, bool]:
+    """The kommune's county number, and whether it is a known county matching the number."""
+    # KLASS lists kommuner flat (no parent); the first two digits are the county.
+    given_county = row.get(county_column, "") if county_column else ""
+    if not (given_county or KOMMUNE_NUMBER.fullmatch(number)):
+        return "", True  # The malformed kommunenummer is reported already.
+    county_number = given_county or number[:2]
+    ok = _check_county(table, line, number, county_number, counties, counties_file, issues)
+    return county_number, ok
+
+
+def _municipality_population(
+    table: Table,
+    line: int,
+    row: dict,
+    number: str,
+    name: str,
+    populations: dict[str, PopulationFigure] | None,
+    issues: Issues,
+) -> tuple[int | None, date | None, bool]:
+    """The kommune's population from its row or else the population file; a kommune without
+    one is an error."""
+    population, population_date, ok = _population_fields(table, line, row, issues)
+    if population is None and populations is not None and number in populations:
+        population = populations[number].population
+        population_date = population_date or populations[number].population_date
+    if population is None and ok:
+        issues.add(
+            table.file,
+            line,
+            _("mangler folketall for %(number)s %(name)s") % {"number": number, "name": name}
+            + (
+                _(
+                    " (KLASS-filer har ikke folketall: legg til en kolonne «population» "
+                    "eller bruk --population)"
+                )
+                if table.format == FORMAT_KLASS
+                else ""
+            ),
+        )
+        ok = False
+    return population, population_date, ok
 
 
 def parse_populations(table: Table, issues: Issues) -> dict[str, PopulationFigure]:
@@ -495,72 +510,3 @@ def _most_common_date(dates: Iterable[date | None]) -> date | None:
 def register_population_date(data: RegisterData) -> date | None:
     """The date most of the register's population figures count from."""
     return _most_common_date(m.population_date for m in data.municipalities)
-
-
-# --- Contacts ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ContactRow:
-    line: int
-    number: str
-    name: str
-    email: str
-    role: str
-
-
-def normalise_email(value: str) -> str:
-    return value.strip().lower()
-
-
-def parse_contacts(table: Table, issues: Issues) -> list[ContactRow]:
-    """Contact rows with a valid organisation number and a valid, normalised e-mail address."""
-    number_column = require_column(table, CONTACT_NUMBER_COLUMNS, issues)
-    email_column = require_column(table, CONTACT_EMAIL_COLUMNS, issues)
-    if not number_column or not email_column:
-        return []
-    name_column = table.column(CONTACT_NAME_COLUMNS)
-    role_column = table.column(CONTACT_ROLE_COLUMNS)
-    contacts: list[ContactRow] = []
-    for line, row in table.rows:
-        ok = True
-        number = row.get(number_column, "")
-        if not (KOMMUNE_NUMBER.fullmatch(number) or COUNTY_NUMBER.fullmatch(number)):
-            issues.add(
-                table.file,
-                line,
-                _(
-                    "ugyldig organisasjonsnummer «%(value)s»: skal være kommunenummer "
-                    "(fire siffer, f.eks. 0301) eller fylkesnummer (to siffer, f.eks. 03)"
-                )
-                % {"value": number},
-            )
-            ok = False
-        email = normalise_email(row.get(email_column, ""))
-        try:
-            validate_email(email)
-        except ValidationError:
-            issues.add(
-                table.file,
-                line,
-                _("ugyldig e-postadresse «%(value)s»") % {"value": row.get(email_column, "")},
-            )
-            ok = False
-        name = row.get(name_column, "") if name_column else ""
-        role = row.get(role_column, "") if role_column else ""
-        ok = (
-            _check_lengths(
-                table,
-                line,
-                [
-                    (_("navn"), name, MAX_CONTACT_TEXT),
-                    (_("rolle"), role, MAX_CONTACT_TEXT),
-                    (_("e-postadressen"), email, MAX_EMAIL),
-                ],
-                issues,
-            )
-            and ok
-        )
-        if ok:
-            contacts.append(ContactRow(line=line, number=number, name=name, email=email, role=role))
-    return contacts

@@ -6,6 +6,7 @@ second run of the same files reports nothing created and nothing changed.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import importers
+from . import contacts_importer, importers
 from .models import Contact, County, Organisation, OrganisationKind, RegisterEdition
 from .tabular import ImportFailed, Issues, read_table
 
@@ -148,84 +149,38 @@ def register_import(
 def _write_register(
     data: importers.RegisterData, *, year: int, name: str | None, source: str | None
 ) -> RegisterImportResult:
-    population_date = importers.register_population_date(data)
-    edition = RegisterEdition.objects.select_for_update().filter(year=year).first()
-    edition_created = edition is None
-    edition_updated = False
-    if edition is None:
-        edition = RegisterEdition.objects.create(
-            year=year,
-            name=name or _("Kommuneregister %(year)s") % {"year": year},
-            population_date=population_date,
-            source=source or "",
-        )
-    else:
-        wanted = {"population_date": population_date}
-        if name:
-            wanted["name"] = name
-        if source is not None:
-            wanted["source"] = source
-        differing = [key for key, value in wanted.items() if getattr(edition, key) != value]
-        if differing:
-            for key in differing:
-                setattr(edition, key, wanted[key])
-            edition.save(update_fields=[*differing, "updated_at"])
-            edition_updated = True
-
+    edition, edition_created, edition_updated = _edition_write(
+        year=year,
+        name=name,
+        source=source,
+        population_date=importers.register_population_date(data),
+    )
     county_counts = _sync(
         County,
         {county.number: county for county in edition.counties.all()},
-        {
-            row.number: {
-                "edition_id": edition.pk,
-                "number": row.number,
-                "name": row.name,
-                "has_county_municipality": row.has_county_municipality,
-                "population": row.population,
-                "population_date": row.population_date,
-                "source": row.source,
-            }
-            for row in data.counties
-        },
+        {row.number: _county_values(edition, row) for row in data.counties},
     )
     counties = {county.number: county for county in edition.counties.all()}
     existing = {(org.kind, org.number): org for org in edition.organisations.all()}
-
-    def organisation_values(kind: str, number: str, county: County, **values: Any) -> dict:
-        # Foreign keys by id: comparing related objects would load one per row.
-        return {
-            "edition_id": edition.pk,
-            "kind": kind,
-            "number": number,
-            "county_id": county.pk,
-            **values,
-        }
-
     kommuner = {
-        (OrganisationKind.KOMMUNE, row.number): organisation_values(
+        (OrganisationKind.KOMMUNE, row.number): _organisation_values(
+            edition,
             OrganisationKind.KOMMUNE,
-            row.number,
+            row,
             counties[row.county_number],
             name=row.name,
             name_alt=row.name_alt,
-            population=row.population,
-            population_date=row.population_date,
             population_status=row.population_status,
-            source=row.source,
         )
         for row in data.municipalities
     }
     fylkeskommuner = {
-        (OrganisationKind.FYLKESKOMMUNE, row.number): organisation_values(
+        (OrganisationKind.FYLKESKOMMUNE, row.number): _organisation_values(
+            edition,
             OrganisationKind.FYLKESKOMMUNE,
-            row.number,
+            row,
             counties[row.number],
             name=_("%(county)s fylkeskommune") % {"county": row.name},
-            name_alt="",
-            population=row.population,
-            population_date=row.population_date,
-            population_status="",
-            source=row.source,
         )
         for row in data.counties
         if row.has_county_municipality
@@ -248,6 +203,72 @@ def _write_register(
         kommuner=kommune_counts,
         fylkeskommuner=fylkeskommune_counts,
     )
+
+
+def _edition_write(
+    *, year: int, name: str | None, source: str | None, population_date: date | None
+) -> tuple[RegisterEdition, bool, bool]:
+    """The year's edition, locked, created or brought up to date: (edition, created, updated)."""
+    edition = RegisterEdition.objects.select_for_update().filter(year=year).first()
+    if edition is None:
+        edition = RegisterEdition.objects.create(
+            year=year,
+            name=name or _("Kommuneregister %(year)s") % {"year": year},
+            population_date=population_date,
+            source=source or "",
+        )
+        return edition, True, False
+    wanted = {"population_date": population_date}
+    if name:
+        wanted["name"] = name
+    if source is not None:
+        wanted["source"] = source
+    differing = [key for key, value in wanted.items() if getattr(edition, key) != value]
+    if not differing:
+        return edition, False, False
+    for key in differing:
+        setattr(edition, key, wanted[key])
+    edition.save(update_fields=[*differing, "updated_at"])
+    return edition, False, True
+
+
+def _county_values(edition: RegisterEdition, row: importers.CountyRow) -> dict[str, Any]:
+    return {
+        "edition_id": edition.pk,
+        "number": row.number,
+        "name": row.name,
+        "has_county_municipality": row.has_county_municipality,
+        "population": row.population,
+        "population_date": row.population_date,
+        "source": row.source,
+    }
+
+
+def _organisation_values(
+    edition: RegisterEdition,
+    kind: str,
+    row: importers.CountyRow | importers.MunicipalityRow,
+    county: County,
+    *,
+    name: str,
+    name_alt: str = "",
+    population_status: str = "",
+) -> dict[str, Any]:
+    """A kommune from its row, or a fylkeskommune from its county's row (same number,
+    population and source)."""
+    # Foreign keys by id: comparing related objects would load one per row.
+    return {
+        "edition_id": edition.pk,
+        "kind": kind,
+        "number": row.number,
+        "county_id": county.pk,
+        "name": name,
+        "name_alt": name_alt,
+        "population": row.population,
+        "population_date": row.population_date,
+        "population_status": population_status,
+        "source": row.source,
+    }
 
 
 # --- Contacts ----------------------------------------------------------------------------------
@@ -294,7 +315,7 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
         )
         issues.raise_if_any()
     table = read_table(path, encoding=encoding, issues=issues)
-    rows = importers.parse_contacts(table, issues) if table else []
+    rows = contacts_importer.parse_contacts(table, issues) if table else []
     organisations = {org.number: org for org in Organisation.objects.filter(edition=edition)}
     entries: dict[tuple[int, str], ContactEntry] = {}
     merged = 0
@@ -333,14 +354,14 @@ def contacts_upsert(*, entries: list[ContactEntry]) -> ContactsImportResult:
     result = ContactsImportResult()
     organisation_ids = {entry.organisation.pk for entry in entries}
     existing = {
-        (contact.organisation_id, importers.normalise_email(contact.email)): contact
+        (contact.organisation_id, contacts_importer.normalise_email(contact.email)): contact
         for contact in Contact.objects.filter(organisation_id__in=organisation_ids)
     }
     to_create: list[Contact] = []
     to_update: list[Contact] = []
     now = timezone.now()
     for entry in entries:
-        email = importers.normalise_email(entry.email)
+        email = contacts_importer.normalise_email(entry.email)
         contact = existing.get((entry.organisation.pk, email))
         if contact is None:
             to_create.append(

@@ -1,7 +1,8 @@
 """Reading delimited files: encodings, delimiters, header rows and line-numbered problems.
 
-Shared by the register and contact imports (`importers.py`). A file read in the wrong encoding
-is refused with a message naming the line, never imported as mojibake.
+Shared by the register and contact imports (`importers.py`, `contacts_importer.py`). A file
+read in the wrong encoding is refused with a message naming the line, never imported as
+mojibake.
 """
 
 import codecs
@@ -263,3 +264,20 @@ def require_column(table: Table, candidates: Iterable[str], issues: Issues) -> s
             % {"name": " / ".join(candidates), "found": ", ".join(table.columns)},
         )
     return found
+
+
+def check_lengths(
+    table: Table, line: int, values: list[tuple[str, str, int]], issues: Issues
+) -> bool:
+    """Record every (label, value, max length) that is too long; True if all fit."""
+    ok = True
+    for label, value, max_length in values:
+        if len(value) > max_length:
+            issues.add(
+                table.file,
+                line,
+                _("%(label)s er for langt: %(length)s tegn, høyst %(max)s")
+                % {"label": label, "length": len(value), "max": max_length},
+            )
+            ok = False
+    return ok

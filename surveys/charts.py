@@ -5,6 +5,7 @@ Content-Security-Policy forbids inline styles, and a downloaded SVG must look ri
 CSS. Every chart carries <title> and <desc>; the page shows a table with the same numbers.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -147,6 +148,81 @@ def stacked_bars(*, chart_id: str, title: str, desc: str, groups: list[Distribut
             f'class="chart-series-{index % len(PALETTE)}"/>'
             f'<text x="{lx + 20}" y="{ly + 12}" fill="#212529">'
             f"{escape(_truncate(share.label, 22))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+# --- Lines over time: a running share per day, drawn as steps --------------------------------
+
+LINE_WIDTH, LINE_HEIGHT = 640, 240
+LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 48, 16, 12, 36
+
+
+@dataclass
+class RunningShare:
+    """One line over time: how many of `total` had done it by each day the count changed."""
+
+    key: str  # names the line's CSS class, chart-line-<key> (its colour on the page)
+    label: str
+    total: int
+    by_day: list[tuple[dt.date, int]]
+
+
+def running_shares(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    start: dt.date,
+    end: dt.date,
+    lines: list[RunningShare],
+) -> SafeString:
+    """Each line's share of its total from `start` to `end`, flat until the next day listed;
+    a grid line every 25 % and about six dates. Coloured by the page's CSS classes."""
+    days = max((end - start).days, 1)
+    plot_width = LINE_WIDTH - LINE_LEFT - LINE_RIGHT
+    plot_height = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
+
+    def x(day: dt.date) -> float:
+        return round(LINE_LEFT + plot_width * (day - start).days / days, 1)
+
+    def y(percent: float) -> float:
+        return round(LINE_TOP + plot_height * (1 - percent / 100), 1)
+
+    chart = escape(chart_id)
+    parts = [
+        f'<svg class="rate-chart" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" role="img" '
+        f'aria-labelledby="{chart}-title {chart}-desc" xmlns="{SVG_NS}">',
+        f'<title id="{chart}-title">{escape(title)}</title>',
+        f'<desc id="{chart}-desc">{escape(desc)}</desc>',
+    ]
+    for percent in (0, 25, 50, 75, 100):
+        parts.append(
+            f'<line class="chart-grid" x1="{LINE_LEFT}" x2="{LINE_WIDTH - LINE_RIGHT}" '
+            f'y1="{y(percent)}" y2="{y(percent)}"/>'
+            f'<text class="chart-label" x="{LINE_LEFT - 6}" y="{y(percent)}" text-anchor="end" '
+            f'dominant-baseline="middle">{percent} %</text>'
+        )
+    for n in range(0, days + 1, max(1, days // 6)):
+        day = start + dt.timedelta(days=n)
+        parts.append(
+            f'<text class="chart-label" x="{x(day)}" y="{LINE_HEIGHT - LINE_BOTTOM + 18}" '
+            f'text-anchor="middle">{day:%d.%m}</text>'
+        )
+    for line in lines:
+        if not line.total:
+            continue
+        points = [(x(start), y(0))]
+        previous = 0.0
+        for day, count in line.by_day:
+            percent = 100 * count / line.total
+            points += [(x(day), y(previous)), (x(day), y(percent))]
+            previous = percent
+        points.append((x(end), y(previous)))
+        parts.append(
+            f'<polyline class="chart-line chart-line-{escape(line.key)}" '
+            f'points="{" ".join(f"{px},{py}" for px, py in points)}" fill="none"/>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -361,7 +361,32 @@ def long_rows(
         question_id: {row.code: row.label for row in question.rows.all()}
         for question_id, question in questions.items()
     }
-    answers = (
+    answers = _long_answers(wave, options)
+    for written, answer in enumerate(answers.iterator(chunk_size=CHUNK_SIZE * 4), 1):
+        question = questions[answer.question_id]
+        organisation = answer.answer_set.organisation
+        prefix: list[Cell] = [
+            organisation.number,
+            organisation.name,
+            organisation.kind,
+            organisation.county.number,
+            organisation.county.name,
+            organisation.size_class,
+            answer.answer_set.status,
+            question.section.title,
+            question.key,
+        ]
+        for cells in _long_answer_cells(
+            question, answer, choice_labels[question.id], row_labels[question.id]
+        ):
+            yield prefix + cells
+        if progress:
+            progress(written)
+
+
+def _long_answers(wave: Wave, options: ExportOptions) -> QuerySet[Answer]:
+    """The chosen answers with just the columns the long format shows, in its order."""
+    return (
         _answers_filtered(wave, options.filters)
         .select_related("answer_set__organisation__county")
         .only(
@@ -385,51 +410,34 @@ def long_rows(
             "id",
         )
     )
-    for written, answer in enumerate(answers.iterator(chunk_size=CHUNK_SIZE * 4), 1):
-        question = questions[answer.question_id]
-        organisation = answer.answer_set.organisation
-        prefix: list[Cell] = [
-            organisation.number,
-            organisation.name,
-            organisation.kind,
-            organisation.county.number,
-            organisation.county.name,
-            organisation.size_class,
-            answer.answer_set.status,
-            question.section.title,
-            question.key,
-        ]
-        changed = _local(answer.changed_at)
-        labels = choice_labels[question.id]
-        value = answer.value
-        if question.kind == Question.Kind.MULTIPLE_CHOICE and isinstance(value, list):
-            for code in value:
-                other = answer.other_text if code in _other_codes(question) else ""
-                yield prefix + [
-                    f"{question.key}__{code}",
-                    code,
-                    labels.get(code, ""),
-                    other,
+
+
+def _long_answer_cells(
+    question: Question, answer: Answer, labels: dict[str, str], rows: dict[str, str]
+) -> Iterator[list[Cell]]:
+    """The column, value, text, other text and time of one answer: a line per chosen option of
+    a multiple choice and per answered row of a matrix."""
+    changed = _local(answer.changed_at)
+    value = answer.value
+    if question.kind == Question.Kind.MULTIPLE_CHOICE and isinstance(value, list):
+        for code in value:
+            other = answer.other_text if code in _other_codes(question) else ""
+            yield [f"{question.key}__{code}", code, labels.get(code, ""), other, changed]
+    elif question.kind == Question.Kind.MATRIX and isinstance(value, dict):
+        for row_code in rows:
+            if row_code in value:
+                scale = scalar_value("", value[row_code])
+                yield [
+                    f"{question.key}__{row_code}",
+                    scale,
+                    f"{rows[row_code]}: {labels.get(str(scale), '')}",
+                    "",
                     changed,
                 ]
-        elif question.kind == Question.Kind.MATRIX and isinstance(value, dict):
-            rows = row_labels[question.id]
-            for row_code in rows:
-                if row_code in value:
-                    scale = scalar_value("", value[row_code])
-                    yield prefix + [
-                        f"{question.key}__{row_code}",
-                        scale,
-                        f"{rows[row_code]}: {labels.get(str(scale), '')}",
-                        "",
-                        changed,
-                    ]
-        else:
-            cell = scalar_value(question.kind, value)
-            label = labels.get(cell, "") if isinstance(cell, str) else ""
-            yield prefix + [question.key, cell, label, answer.other_text, changed]
-        if progress:
-            progress(written)
+    else:
+        cell = scalar_value(question.kind, value)
+        label = labels.get(cell, "") if isinstance(cell, str) else ""
+        yield [question.key, cell, label, answer.other_text, changed]
 
 
 def _other_codes(question: Question) -> set[str]:

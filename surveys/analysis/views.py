@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
@@ -30,11 +29,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from municipalities.models import County, OrganisationKind, SizeClass
+from municipalities.models import County
 from surveys import paging
-from surveys.analysis.codebook import NOT_STARTED, wave_questions
+from surveys.analysis.codebook import wave_questions
 from surveys.analysis.export_jobs import (
     export_dir,
     export_job_file,
@@ -43,11 +41,11 @@ from surveys.analysis.export_jobs import (
     export_log_finish,
 )
 from surveys.analysis.exports import (
-    ExportFilters,
     ExportOptions,
     export_csv_lines,
     export_row_count,
 )
+from surveys.analysis.forms import ExportForm
 from surveys.analysis.report import block_rows, chart_blocks, comparison_block, find_block
 from surveys.analysis.results import (
     QuestionResult,
@@ -61,7 +59,7 @@ from surveys.analysis.results import (
 from surveys.analysis.scoring import prize_ranking
 from surveys.analysis.workbook import write_xlsx
 from surveys.downloads import content_disposition, csv_lines, safe_filename
-from surveys.models import AnswerSet, ExportJob, Wave
+from surveys.models import ExportJob, Wave
 from surveys.staff_access import staff_permission_required, staff_wave
 
 VIEW_RESULTS = "surveys.view_results"
@@ -230,90 +228,6 @@ def results_prize(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Exports ------------------------------------------------------------------------------------
-
-
-class ExportForm(forms.Form):
-    layout = forms.ChoiceField(
-        label=gettext_lazy("Oppsett"),
-        choices=ExportJob.Layout.choices,
-        initial=ExportJob.Layout.WIDE,
-        widget=forms.RadioSelect,
-    )
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"),
-        choices=ExportJob.Format.choices,
-        initial=ExportJob.Format.CSV,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy("Excel-filen har ett ark per oppsett og kodeboken."),
-    )
-    delimiter = forms.ChoiceField(
-        label=gettext_lazy("Skilletegn i CSV"),
-        choices=[
-            (";", gettext_lazy("Semikolon (norsk Excel, desimalkomma)")),
-            (",", gettext_lazy("Komma (standard CSV, desimalpunktum)")),
-        ],
-        initial=";",
-        widget=forms.RadioSelect,
-    )
-    bom = forms.BooleanField(
-        label=gettext_lazy("UTF-8 med BOM (for at Excel skal vise æ, ø og å riktig)"),
-        required=False,
-        initial=True,
-    )
-    kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("Organisasjonstype"),
-        choices=OrganisationKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    size_classes = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Kommunestørrelse"),
-        choices=SizeClass.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    statuses = forms.MultipleChoiceField(
-        label=gettext_lazy("Svarstatus"),
-        choices=[(NOT_STARTED, gettext_lazy("Ikke påbegynt")), *AnswerSet.Status.choices],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    counties = forms.MultipleChoiceField(
-        label=gettext_lazy("Fylke"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    include_personal_data = forms.BooleanField(
-        label=gettext_lazy("Ta med kontaktpersoners navn og e-post (personopplysninger)"),
-        required=False,
-    )
-    in_background = forms.BooleanField(
-        label=gettext_lazy("Lag filen i bakgrunnen og last den ned når den er klar"),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, counties: list[County], personal_data: bool, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["counties"].choices = [(c.number, f"{c.number} {c.name}") for c in counties]
-        if not personal_data:
-            del self.fields["include_personal_data"]
-
-    def options(self) -> ExportOptions:
-        data = self.cleaned_data
-        return ExportOptions(
-            layout=data["layout"],
-            format=data["format"],
-            delimiter=data["delimiter"],
-            bom=data["bom"],
-            include_personal_data=data.get("include_personal_data", False),
-            filters=ExportFilters(
-                kinds=tuple(data["kinds"]),
-                county_numbers=tuple(data["counties"]),
-                size_classes=tuple(data["size_classes"]),
-                statuses=tuple(data["statuses"]),
-            ),
-        )
 
 
 @staff_permission_required(EXPORT_RESPONSES)

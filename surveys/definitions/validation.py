@@ -1,5 +1,8 @@
 """Validate a whole definition file: structure, keys, types, bounds, choices, conditions.
 
+This module walks the document (wave, sections, questions); `question_settings.py` checks the
+settings of each question's type and `condition_checks.py` the conditions.
+
 Validation never stops at the first problem: it walks the whole file and collects every
 problem, so that an editor can fix them all in one go. Only a file without problems becomes a
 `Definition`, the plain data the loader writes.
@@ -9,31 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
 
 from municipalities.models import RegisterEdition
+from surveys.definitions.condition_checks import ConditionReader
+from surveys.definitions.question_settings import QuestionSettingsReader
 from surveys.definitions.schema import (
     ALL_TYPE_FIELDS,
-    CHOICE_OPTIONAL,
-    CHOICE_REQUIRED,
-    CODE_RE,
-    CONDITION_OPERATORS,
-    DECIMALS_DEFAULT,
     FORMAT_VERSION,
-    MAX_DECIMALS,
-    MAX_LENGTH_DEFAULT,
-    MAX_LENGTH_LIMIT,
     QUESTION_KEY_RE,
     QUESTION_OPTIONAL,
     QUESTION_REQUIRED,
-    RATING_BOUNDS,
-    RATING_DEFAULT,
-    RATING_LABELS,
-    ROW_FIELDS,
     SECTION_KEY_RE,
     SECTION_OPTIONAL,
     SECTION_REQUIRED,
@@ -41,19 +33,15 @@ from surveys.definitions.schema import (
     WAVE_OPTIONAL,
     WAVE_REQUIRED,
     WAVE_SLUG_RE,
-    WEIGHT_LIMIT,
-    YES_NO_UNSURE,
-    YES_NO_UNSURE_CHOICES,
     ChoiceDef,
     Definition,
     DefinitionError,
     Kind,
     QuestionDef,
-    RowDef,
     SectionDef,
     WaveDef,
 )
-from surveys.definitions.values import DefinitionLoader, ValueReader, describe, is_number, suggest
+from surveys.definitions.values import DefinitionLoader, describe, suggest
 from surveys.models import Question
 
 
@@ -80,17 +68,13 @@ def parse_definition(text: str, *, filename: str) -> Definition:
     return definition
 
 
-class _Validator(ValueReader):
+class _Validator(QuestionSettingsReader, ConditionReader):
+    """Walks the document: the wave, its sections and their questions, in file order. The
+    settings of each question's type and the conditions have readers of their own."""
+
     def __init__(self, filename: str) -> None:
         super().__init__(filename)
         self.target_kinds: list[str] = []
-        # Every question key of the file in order, to tell "later" from "unknown" in conditions.
-        self.all_question_keys: dict[str, int] = {}
-        # Questions validated so far (earlier in the file), by key.
-        self.earlier: dict[str, QuestionDef] = {}
-        # Earlier questions with problems of their own: conditions on them are not checked
-        # (one mistake, one message).
-        self.invalid_earlier: set[str] = set()
 
     # --- the document ---
 
@@ -341,323 +325,6 @@ class _Validator(ValueReader):
         if not (key and text and ok):
             return None
         return question
-
-    # --- kind-specific settings ---
-
-    def kind_settings(self, question: QuestionDef, data: dict, path: str, key: Any) -> bool:
-        before = len(self.problems)
-        kind = question.kind
-        if kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
-            question.choices = self.choices(data, "choices", path, key, kind)
-        elif kind == Kind.MATRIX:
-            question.rows = self.rows(data, path, key)
-            question.choices = self.choices(data, "scale", path, key, kind)
-        elif kind == Kind.RATING:
-            question.options = self.bounds(data, path, key, integer=True, default=RATING_DEFAULT)
-            low, high = RATING_BOUNDS
-            for name in ("min", "max"):
-                value = question.options.get(name)
-                if value is not None and not low <= value <= high:
-                    self.problem(
-                        f"{path}.{name}",
-                        _("en vurderingsskala går fra %(low)s til %(high)s")
-                        % {"low": low, "high": high},
-                        key,
-                    )
-            labels = self.rating_labels(data, path, key)
-            if labels:
-                question.options["labels"] = labels
-        elif kind == Kind.INTEGER:
-            question.options = self.bounds(data, path, key, integer=True)
-        elif kind in (Kind.DECIMAL, Kind.PERCENTAGE):
-            default = (0, 100) if kind == Kind.PERCENTAGE else (None, None)
-            question.options = self.bounds(data, path, key, integer=False, default=default)
-            if kind == Kind.PERCENTAGE:
-                for name in ("min", "max"):
-                    value = question.options.get(name)
-                    if value is not None and not 0 <= value <= 100:
-                        self.problem(
-                            f"{path}.{name}",
-                            _("en prosent ligger mellom 0 og 100"),
-                            key,
-                        )
-            decimals = self.integer(data, "decimals", path, key)
-            if decimals is None:
-                decimals = DECIMALS_DEFAULT[kind]
-            elif not 0 <= decimals <= MAX_DECIMALS:
-                self.problem(
-                    f"{path}.decimals",
-                    _("antall desimaler skal være fra 0 til %(max)s") % {"max": MAX_DECIMALS},
-                    key,
-                )
-            question.options["decimals"] = decimals
-        elif kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
-            max_length = self.integer(data, "max_length", path, key)
-            if max_length is None:
-                max_length = MAX_LENGTH_DEFAULT[kind]
-            elif not 1 <= max_length <= MAX_LENGTH_LIMIT[kind]:
-                self.problem(
-                    f"{path}.max_length",
-                    _("skal være fra 1 til %(max)s") % {"max": MAX_LENGTH_LIMIT[kind]},
-                    key,
-                )
-            question.options = {"max_length": max_length}
-        if kind in (Kind.INTEGER, Kind.DECIMAL):
-            unit = self.text(data, "unit", path, key, max_length=30, required=False)
-            if unit:
-                question.options["unit"] = unit
-        return len(self.problems) == before
-
-    def bounds(
-        self,
-        data: dict,
-        path: str,
-        key: Any,
-        *,
-        integer: bool,
-        default: tuple[int | None, int | None] = (None, None),
-    ) -> dict[str, Any]:
-        read = self.integer if integer else self.number
-        low = read(data, "min", path, key)
-        high = read(data, "max", path, key)
-        low = default[0] if low is None and "min" not in data else low
-        high = default[1] if high is None and "max" not in data else high
-        if low is not None and high is not None and low >= high:
-            self.problem(
-                f"{path}.min",
-                _("min (%(min)s) skal være mindre enn max (%(max)s)") % {"min": low, "max": high},
-                key,
-            )
-        options: dict[str, Any] = {}
-        if low is not None:
-            options["min"] = low
-        if high is not None:
-            options["max"] = high
-        return options
-
-    def rating_labels(self, data: dict, path: str, key: Any) -> dict[str, str]:
-        value = data.get("labels")
-        if value is None:
-            return {}
-        label_path = f"{path}.labels"
-        if not self.fields(value, label_path, key, (), RATING_LABELS):
-            return {}
-        labels = {}
-        for name in RATING_LABELS:
-            text = self.text(value, name, label_path, key, max_length=100, required=False)
-            if text:
-                labels[name] = text
-        return labels
-
-    def choices(self, data: dict, name: str, path: str, key: Any, kind: str) -> list[ChoiceDef]:
-        value = data.get(name)
-        list_path = f"{path}.{name}"
-        if value is None:
-            return []
-        if value == YES_NO_UNSURE:
-            return [ChoiceDef(code=code, label=label) for code, label in YES_NO_UNSURE_CHOICES]
-        if not isinstance(value, list):
-            self.problem(
-                list_path,
-                _("skal være en liste med svaralternativer eller '%(shorthand)s', ikke %(value)s")
-                % {"shorthand": YES_NO_UNSURE, "value": describe(value)},
-                key,
-            )
-            return []
-        minimum = 1 if kind == Kind.MULTIPLE_CHOICE else 2
-        if len(value) < minimum:
-            self.problem(
-                list_path,
-                _("trenger minst %(count)s svaralternativer") % {"count": minimum},
-                key,
-            )
-        choices: list[ChoiceDef] = []
-        codes: dict[str, int] = {}
-        for index, item in enumerate(value):
-            item_path = f"{list_path}[{index}]"
-            if not self.fields(item, item_path, key, CHOICE_REQUIRED, CHOICE_OPTIONAL):
-                continue
-            code = self.identifier(
-                item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
-            )
-            label = self.text(item, "label", item_path, key, max_length=300)
-            exclusive = self.boolean(item, "exclusive", item_path, key)
-            is_other = self.boolean(item, "other", item_path, key)
-            if exclusive and kind != Kind.MULTIPLE_CHOICE:
-                self.problem(
-                    f"{item_path}.exclusive",
-                    _("gjelder bare for multiple_choice"),
-                    key,
-                )
-            if is_other and kind == Kind.MATRIX:
-                self.problem(f"{item_path}.other", _("en skala kan ikke ha «annet»"), key)
-            weight = self.weight(item, item_path, key)
-            if code and code in codes:
-                self.problem(
-                    f"{item_path}.code",
-                    _("koden '%(code)s' finnes allerede i %(path)s[%(index)s]")
-                    % {"code": code, "path": list_path, "index": codes[code]},
-                    key,
-                )
-                continue
-            if code:
-                codes[code] = index
-            choices.append(
-                ChoiceDef(
-                    code=code, label=label, exclusive=exclusive, is_other=is_other, weight=weight
-                )
-            )
-        others = [choice.code for choice in choices if choice.is_other]
-        if len(others) > 1:
-            self.problem(
-                list_path,
-                _("bare ett svaralternativ kan være «annet» (other: true), ikke %(codes)s")
-                % {"codes": ", ".join(others)},
-                key,
-            )
-        return choices
-
-    def weight(self, item: dict, path: str, key: Any) -> Decimal | None:
-        value = item.get("weight")
-        if value is None:
-            return None
-        try:
-            if not is_number(value):
-                raise InvalidOperation
-            weight = Decimal(str(value))
-            if abs(weight) >= WEIGHT_LIMIT or weight != weight.quantize(Decimal("0.01")):
-                raise InvalidOperation
-        except InvalidOperation:
-            self.problem(
-                f"{path}.weight",
-                _("skal være et tall med høyst to desimaler, ikke %(value)s")
-                % {"value": describe(value)},
-                key,
-            )
-            return None
-        return weight
-
-    def rows(self, data: dict, path: str, key: Any) -> list[RowDef]:
-        value = data.get("rows")
-        list_path = f"{path}.rows"
-        if value is None:
-            return []
-        if not isinstance(value, list) or not value:
-            self.problem(list_path, _("skal være en liste med minst én rad"), key)
-            return []
-        rows: list[RowDef] = []
-        codes: dict[str, int] = {}
-        for index, item in enumerate(value):
-            item_path = f"{list_path}[{index}]"
-            if not self.fields(item, item_path, key, ROW_FIELDS, ()):
-                continue
-            code = self.identifier(
-                item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
-            )
-            label = self.text(item, "label", item_path, key, max_length=300)
-            if code and code in codes:
-                self.problem(
-                    f"{item_path}.code",
-                    _("koden '%(code)s' finnes allerede i %(path)s[%(index)s]")
-                    % {"code": code, "path": list_path, "index": codes[code]},
-                    key,
-                )
-                continue
-            if code:
-                codes[code] = index
-            rows.append(RowDef(code=code, label=label))
-        return rows
-
-    # --- conditions ---
-
-    def condition(
-        self, data: Any, path: str, key: Any, own_key: str | None = None
-    ) -> dict[str, Any] | None:
-        if data is None:
-            return None
-        if not self.fields(data, path, key, ("question",), CONDITION_OPERATORS):
-            return None
-        operators = [name for name in CONDITION_OPERATORS if name in data]
-        if len(operators) != 1:
-            self.problem(
-                path,
-                _("skal ha nøyaktig ett av feltene %(operators)s, ikke %(count)s")
-                % {"operators": ", ".join(CONDITION_OPERATORS), "count": len(operators)},
-                key,
-            )
-            return None
-        if "question" not in data:
-            return None  # reported by fields()
-        operator = operators[0]
-        target_key = data.get("question")
-        if not isinstance(target_key, str):
-            self.problem(
-                f"{path}.question",
-                _("skal være nøkkelen til et tidligere spørsmål, ikke %(value)s")
-                % {"value": describe(target_key)},
-                key,
-            )
-            return None
-        target = self.earlier.get(target_key)
-        if target is None and target_key in self.invalid_earlier:
-            return None
-        if target is None:
-            if target_key == own_key or target_key in self.all_question_keys:
-                self.problem(
-                    f"{path}.question",
-                    _(
-                        "spørsmålet '%(target)s' kommer ikke før dette; et vilkår kan bare "
-                        "vise til et tidligere spørsmål"
-                    )
-                    % {"target": target_key},
-                    key,
-                )
-            else:
-                self.problem(
-                    f"{path}.question",
-                    _("ukjent spørsmål %(target)s") % {"target": describe(target_key)}
-                    + suggest(target_key, self.earlier),
-                    key,
-                )
-            return None
-        value = data[operator]
-        codes = [choice.code for choice in target.choices]
-        if operator == "answered":
-            if value is not True:
-                self.problem(f"{path}.answered", _("kan bare være true"), key)
-                return None
-            return {"question": target.key, "answered": True}
-        needed = Kind.MULTIPLE_CHOICE if operator == "includes" else Kind.SINGLE_CHOICE
-        if target.kind != needed:
-            self.problem(
-                f"{path}.{operator}",
-                _("'%(operator)s' krever et spørsmål av typen %(needed)s; '%(target)s' er %(kind)s")
-                % {
-                    "operator": operator,
-                    "needed": needed,
-                    "target": target.key,
-                    "kind": target.kind,
-                },
-                key,
-            )
-            return None
-        values = value if operator == "in" else [value]
-        if operator == "in" and (not isinstance(value, list) or not value):
-            self.problem(f"{path}.in", _("skal være en liste med koder"), key)
-            return None
-        ok = True
-        for code in values:
-            if code not in codes:
-                self.problem(
-                    f"{path}.{operator}",
-                    _("%(code)s er ikke en kode i spørsmålet '%(target)s' (koder: %(codes)s)")
-                    % {"code": describe(code), "target": target.key, "codes": ", ".join(codes)},
-                    key,
-                )
-                ok = False
-        if not ok:
-            return None
-        return {"question": target.key, operator: value}
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Reading single values of a definition file, with a problem message for every bad one.
 
-`ValueReader` knows nothing about waves or questions; `validation.py` walks the document with it.
+`ValueReader` knows nothing about waves or questions; `validation.py` walks the document with it
+(and `question_settings.py` and `condition_checks.py` extend it).
 Every problem is reported as `FILE: path.to[3].item (key 'x'): problem`.
 """
 

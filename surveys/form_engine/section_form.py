@@ -338,67 +338,81 @@ class SectionForm(forms.Form):
             view.condition_hint = condition_hint(question.condition, source)
 
         if question.kind in {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE}:
-            view.options = self._options(question, name, self[name].value())
-            other = other_choice(question)
-            if other is not None:
-                other_name = name + OTHER_SUFFIX
-                other_option = next(o for o in view.options if o.is_other)
-                view.other = OtherView(
-                    id=self[other_name].auto_id,
-                    name=other_name,
-                    value=self[other_name].value() or "",
-                    label=_("Spesifiser %(choice)s") % {"choice": quoted(other.label)},
-                    for_option_id=other_option.id,
-                    errors=self._field_errors(other_name),
-                    error_id=f"q-{key}-other-error",
-                )
+            self._add_choices(view, question)
         elif question.kind == Question.Kind.RATING:
             view.options = self._options(question, name, self[name].value())
             labels = question_option(question, "labels") or {}
             view.min_label = labels.get("min_label", "")
             view.max_label = labels.get("max_label", "")
         elif question.kind == Question.Kind.MATRIX:
-            scale = choices_of(question)
-            view.scale = [
-                (choice.code, choice.label, f"q-{key}-col-{choice.code}") for choice in scale
-            ]
-            for row in rows_of(question):
-                row_name = name + ROW_SEPARATOR + row.code
-                bound = self[row_name]
-                current = bound.value()
-                view.rows.append(
-                    MatrixRowView(
-                        code=row.code,
-                        label=row.label,
-                        header_id=f"q-{key}-row-{row.code}",
-                        options=[
-                            OptionView(
-                                id=f"{bound.auto_id}_{index}",
-                                name=row_name,
-                                value=choice.code,
-                                label=f"{row.label}: {choice.label}",
-                                checked=current is not None and str(current) == choice.code,
-                            )
-                            for index, choice in enumerate(scale)
-                        ],
-                        errors=[
-                            row_message(row.label, error) for error in self._field_errors(row_name)
-                        ],
-                        error_id=f"q-{key}-row-{row.code}-error",
-                    )
-                )
+            self._add_matrix(view, question)
         else:
-            value = self[name].value()
-            view.value = "" if value is None else str(value)
-            if question.kind in {Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}:
-                view.max_length = self.fields[name].max_length
-            else:
-                view.unit = question_option(question, "unit") or (
-                    "%" if question.kind == Question.Kind.PERCENTAGE else ""
-                )
-                view.format_hint = format_hint(question)
-                view.widget_attrs = dict(self.fields[name].widget.attrs)
+            self._add_value(view, question)
         return view
+
+    def _add_choices(self, view: QuestionView, question: Question) -> None:
+        """The options of a single or multiple choice, and its "other" text box if any."""
+        name, key = question.key, view.key
+        view.options = self._options(question, name, self[name].value())
+        other = other_choice(question)
+        if other is None:
+            return
+        other_name = name + OTHER_SUFFIX
+        other_option = next(o for o in view.options if o.is_other)
+        view.other = OtherView(
+            id=self[other_name].auto_id,
+            name=other_name,
+            value=self[other_name].value() or "",
+            label=_("Spesifiser %(choice)s") % {"choice": quoted(other.label)},
+            for_option_id=other_option.id,
+            errors=self._field_errors(other_name),
+            error_id=f"q-{key}-other-error",
+        )
+
+    def _add_matrix(self, view: QuestionView, question: Question) -> None:
+        """A matrix's scale (the columns) and one row of options per statement."""
+        name, key = question.key, view.key
+        scale = choices_of(question)
+        view.scale = [(choice.code, choice.label, f"q-{key}-col-{choice.code}") for choice in scale]
+        for row in rows_of(question):
+            row_name = name + ROW_SEPARATOR + row.code
+            bound = self[row_name]
+            current = bound.value()
+            view.rows.append(
+                MatrixRowView(
+                    code=row.code,
+                    label=row.label,
+                    header_id=f"q-{key}-row-{row.code}",
+                    options=[
+                        OptionView(
+                            id=f"{bound.auto_id}_{index}",
+                            name=row_name,
+                            value=choice.code,
+                            label=f"{row.label}: {choice.label}",
+                            checked=current is not None and str(current) == choice.code,
+                        )
+                        for index, choice in enumerate(scale)
+                    ],
+                    errors=[
+                        row_message(row.label, error) for error in self._field_errors(row_name)
+                    ],
+                    error_id=f"q-{key}-row-{row.code}-error",
+                )
+            )
+
+    def _add_value(self, view: QuestionView, question: Question) -> None:
+        """A text or number box: its current value, length limit or unit and format hint."""
+        name = question.key
+        value = self[name].value()
+        view.value = "" if value is None else str(value)
+        if question.kind in {Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}:
+            view.max_length = self.fields[name].max_length
+            return
+        view.unit = question_option(question, "unit") or (
+            "%" if question.kind == Question.Kind.PERCENTAGE else ""
+        )
+        view.format_hint = format_hint(question)
+        view.widget_attrs = dict(self.fields[name].widget.attrs)
 
     def question_views(self) -> list[QuestionView]:
         return [self.question_view(question.key) for question in self.questions]

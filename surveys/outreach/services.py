@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.template.loader import render_to_string
@@ -26,12 +26,14 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation
 from surveys import queue
+from surveys.answering import services as answering
 from surveys.models import (
     AnswerSet,
     MailingSettings,
     MailKind,
     MailRound,
     OutboundMessage,
+    ResponseRateSnapshot,
     Wave,
 )
 from surveys.outreach import selectors as rates
@@ -373,12 +375,10 @@ def personal_link(message: OutboundMessage) -> str:
 
     Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
     """
-    from surveys.answering import services
-
-    issued = services.invitation_link_issue(contact=message.contact, wave=message.wave)
+    issued = answering.invitation_link_issue(contact=message.contact, wave=message.wave)
     if issued.startswith(("http://", "https://")):
         return issued
-    return services.invitation_url(issued)
+    return answering.invitation_url(issued)
 
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:
@@ -407,8 +407,6 @@ def classify_failure(exc: BaseException) -> bool:
     the respondent flow refuses to issue. Anything unexpected is retried (and ends as failed
     after MAIL_MAX_ATTEMPTS) rather than silently dropped.
     """
-    from django.core.mail import BadHeaderError
-
     if isinstance(exc, BadHeaderError | ValueError | LookupError):
         return False
     if type(exc).__name__ == "ServiceError":
@@ -535,10 +533,12 @@ def mail_sweep(*, now: datetime) -> list[int]:
 # --- Response-rate snapshots --------------------------------------------------------------------
 
 
-def rate_snapshot_take(*, wave: Wave, now: datetime, force: bool = False):
-    """Store the wave's current rates, unless nothing changed within the last hour."""
-    from surveys.models import ResponseRateSnapshot
-
+def rate_snapshot_take(
+    *, wave: Wave, now: datetime, force: bool = False
+) -> ResponseRateSnapshot | None:
+    """Store the wave's current rates, unless nothing changed within the last hour. The one
+    place snapshots are taken: the beat task, the task queued after a submission (by name,
+    `surveys.rate_snapshot_take`) and the demo data all come here."""
     counts = rates.wave_rates(wave).as_dict()
     submitted = counts["overall"]["submitted"]
     latest = rates.latest_snapshot(wave)

@@ -7,235 +7,32 @@ surveys.export_personal_data for the status list with contact persons as CSV), o
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ekommune.jinja2 import render_fragment
-from municipalities.models import County, OrganisationKind, SizeClass
-from surveys import paging
+from municipalities.models import County, SizeClass
+from surveys import charts, paging
 from surveys.downloads import content_disposition, csv_lines
-from surveys.models import MailingSettings, MailRound, Wave
+from surveys.models import MailRound, Wave
 from surveys.outreach import selectors as rates
 from surveys.outreach import services as mailing
+from surveys.outreach.forms import InvitationForm, ScheduleForm
 from surveys.staff_access import staff_permission_required, staff_wave
 
 VIEW_DASHBOARD = "surveys.view_dashboard"
 SEND_MAIL = "surveys.send_mail"
 EXPORT_PERSONAL_DATA = "surveys.export_personal_data"
-
-
-# --- The chart of submissions over time, drawn on the server as SVG -----------------------------
-
-CHART_WIDTH, CHART_HEIGHT = 640, 240
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 16, 12, 36
-
-
-def submissions_chart(wave: Wave, result: rates.SummaryRates, today: date) -> dict[str, Any]:
-    """Cumulative share submitted per day, per kind, as SVG coordinates and a table."""
-    series = rates.submissions_by_day(wave)
-    start = rates.oslo_date(wave.opens_at) if wave.opens_at else None
-    if series and (start is None or series[0]["day"] < start):
-        start = series[0]["day"]
-    start = start or today
-    end = today
-    if wave.closes_at:
-        end = min(end, rates.oslo_date(wave.closes_at))
-    end = max(end, start + timedelta(days=1))
-    days = (end - start).days
-    plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
-    plot_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-
-    def x(day: date) -> float:
-        return round(CHART_LEFT + plot_w * (day - start).days / days, 1)
-
-    def y(pct: float) -> float:
-        return round(CHART_TOP + plot_h * (1 - pct / 100), 1)
-
-    lines = []
-    for key, kind, css in (
-        ("kommuner", OrganisationKind.KOMMUNE, "chart-line-kommuner"),
-        ("fylkeskommuner", OrganisationKind.FYLKESKOMMUNE, "chart-line-fylkeskommuner"),
-    ):
-        total = result.by_kind.get(kind, rates.Figures()).total
-        if not total:
-            continue
-        points = [(x(start), y(0))]
-        previous = 0.0
-        for row in series:
-            pct = 100 * row[key] / total
-            points.append((x(row["day"]), y(previous)))
-            points.append((x(row["day"]), y(pct)))
-            previous = pct
-        points.append((x(end), y(previous)))
-        lines.append(
-            {
-                "css": css,
-                "label": rates.kind_noun(kind, 2).capitalize(),
-                "points": " ".join(f"{px},{py}" for px, py in points),
-            }
-        )
-    step = max(1, days // 6)
-    x_ticks = [
-        {"x": x(start + timedelta(days=n)), "label": f"{(start + timedelta(days=n)):%d.%m}"}
-        for n in range(0, days + 1, step)
-    ]
-    y_ticks = [{"y": y(pct), "label": f"{pct} %"} for pct in (0, 25, 50, 75, 100)]
-    table = [
-        {
-            "day": row["day"],
-            "kommuner": row["kommuner"],
-            "kommuner_percent": rates.percent(row["kommuner"], result.kommuner.total),
-            "fylkeskommuner": row["fylkeskommuner"],
-            "fylkeskommuner_percent": rates.percent(
-                row["fylkeskommuner"], result.fylkeskommuner.total
-            ),
-        }
-        for row in series
-    ]
-    return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_LEFT,
-        "right": CHART_WIDTH - CHART_RIGHT,
-        "top": CHART_TOP,
-        "bottom": CHART_HEIGHT - CHART_BOTTOM,
-        "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
-        "lines": lines,
-        "x_ticks": x_ticks,
-        "y_ticks": y_ticks,
-        "table": table,
-    }
-
-
-# --- Forms --------------------------------------------------------------------------------------
-
-
-class InvitationForm(forms.Form):
-    TARGETS = [
-        ("all", gettext_lazy("Alle organisasjoner i undersøkelsen")),
-        ("county", gettext_lazy("Ett fylke")),
-        ("kind", gettext_lazy("Én type (kommuner eller fylkeskommuner)")),
-        ("organisations", gettext_lazy("Enkeltorganisasjoner")),
-    ]
-    target = forms.ChoiceField(
-        label=gettext_lazy("Hvem skal inviteres?"),
-        choices=TARGETS,
-        initial="all",
-        widget=forms.RadioSelect,
-    )
-    county = forms.ModelChoiceField(
-        label=gettext_lazy("Fylke"), queryset=County.objects.none(), required=False
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Type"),
-        choices=[("", "—"), *OrganisationKind.choices],
-        required=False,
-    )
-    numbers = forms.CharField(
-        label=gettext_lazy("Organisasjonsnumre"),
-        help_text=gettext_lazy("Kommune- eller fylkesnumre, skilt med komma, f.eks. 0301, 1201."),
-        required=False,
-    )
-    resend = forms.BooleanField(
-        label=gettext_lazy("Send på nytt også til dem som allerede er invitert"),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, wave: Wave, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.wave = wave
-        self.fields["county"].queryset = County.objects.filter(edition_id=wave.edition_id)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        target = data.get("target")
-        if target == "county" and not data.get("county"):
-            self.add_error("county", _("Velg et fylke."))
-        if target == "kind" and not data.get("kind"):
-            self.add_error("kind", _("Velg en type."))
-        if target == "organisations":
-            numbers = [n.strip() for n in (data.get("numbers") or "").split(",") if n.strip()]
-            if not numbers:
-                self.add_error("numbers", _("Skriv minst ett organisasjonsnummer."))
-            else:
-                found = dict(
-                    rates.targeted_organisations(self.wave)
-                    .filter(number__in=numbers)
-                    .values_list("number", "pk")
-                )
-                unknown = [n for n in numbers if n not in found]
-                if unknown:
-                    self.add_error(
-                        "numbers",
-                        _("Finnes ikke i undersøkelsen: %(numbers)s")
-                        % {"numbers": ", ".join(unknown)},
-                    )
-                data["organisation_ids"] = list(found.values())
-        return data
-
-    def organisations(self) -> list[int] | None:
-        data = self.cleaned_data
-        queryset = rates.targeted_organisations(self.wave)
-        if data["target"] == "county":
-            return list(queryset.filter(county=data["county"]).values_list("pk", flat=True))
-        if data["target"] == "kind":
-            return list(queryset.filter(kind=data["kind"]).values_list("pk", flat=True))
-        if data["target"] == "organisations":
-            return data["organisation_ids"]
-        return None
-
-
-def parse_reminder_days(value: str) -> list[int]:
-    try:
-        days = sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()})
-    except ValueError as exc:
-        raise ValidationError(_("Skriv hele dager skilt med komma, f.eks. 14, 7, 2.")) from exc
-    if any(day < 0 or day > 365 for day in days):
-        raise ValidationError(_("Dager før frist må være mellom 0 og 365."))
-    return sorted(days, reverse=True)
-
-
-class ScheduleForm(forms.ModelForm):
-    reminder_days_text = forms.CharField(
-        label=gettext_lazy("Påminnelser, dager før frist"),
-        help_text=gettext_lazy("Skilt med komma, f.eks. 14, 7, 2. Tomt felt: ingen plan."),
-        required=False,
-    )
-
-    class Meta:
-        model = MailingSettings
-        fields = ["language", "reminders_enabled", "max_reminders_per_organisation"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reminder_days_text"].initial = ", ".join(
-            str(day) for day in self.instance.reminder_days
-        )
-        self.order_fields(
-            ["reminder_days_text", "reminders_enabled", "max_reminders_per_organisation"]
-        )
-
-    def clean_reminder_days_text(self) -> list[int]:
-        return parse_reminder_days(self.cleaned_data.get("reminder_days_text") or "")
-
-    def save(self, commit: bool = True) -> MailingSettings:
-        self.instance.reminder_days = self.cleaned_data["reminder_days_text"]
-        return super().save(commit=commit)
-
-
-# --- Views --------------------------------------------------------------------------------------
 
 
 @require_GET
@@ -318,6 +115,23 @@ def _county_page(request: HttpRequest, wave: Wave) -> tuple[paging.Page, list[Co
     return page, list(counties[page.offset : page.offset + page.size])
 
 
+def _submissions_chart(wave: Wave, result: rates.SummaryRates, today: date) -> dict[str, Any]:
+    """The chart of the share submitted over time, and its numbers for the table under it."""
+    over_time = rates.submissions_over_time(wave, result, today)
+    svg = charts.running_shares(
+        chart_id="chart",
+        title=_("Andel sendt inn per dag"),
+        desc=_(
+            "Linjediagram over andelen kommuner og fylkeskommuner som har sendt inn. "
+            "De samme tallene står i tabellen under."
+        ),
+        start=over_time.start,
+        end=over_time.end,
+        lines=over_time.lines,
+    )
+    return {"chart": over_time, "chart_svg": svg}
+
+
 @require_GET
 @never_cache
 @staff_permission_required(VIEW_DASHBOARD)
@@ -343,7 +157,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "snapshot": snapshot,
         "snapshot_change": snapshot_change,
-        "chart": submissions_chart(wave, result, rates.oslo_date(now)),
+        **_submissions_chart(wave, result, rates.oslo_date(now)),
         "county_rows": county_rows,
         "county_page": county_page,
         **_status_page(request, wave, result, can_send=can_send),

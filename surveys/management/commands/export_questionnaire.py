@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from surveys.definitions import export_definition
-from surveys.models import Wave
+from surveys.management.commands._wave import existing_wave
 
 
 class Command(BaseCommand):
@@ -21,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help=_("filen det skal skrives til"))
 
     def handle(self, *args, slug: str, output: str | None, **options):
-        wave = Wave.objects.filter(slug=slug).first()
-        if wave is None:
-            known = ", ".join(Wave.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(
-                _("Fant ingen runde «%(slug)s» (runder: %(known)s).")
-                % {"slug": slug, "known": known or _("ingen")}
-            )
+        wave = existing_wave(slug)
         text = export_definition(wave)
         if output:
             Path(output).write_text(text, encoding="utf-8")

@@ -1,29 +1,23 @@
 """Queue a reminder round: `python manage.py send_reminders SLUG [--dry-run] [--due]`."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from surveys.management.commands._wave import wave_by_slug, write_dry_run
+from surveys.management.commands._wave import MailCommand, wave_by_slug, write_dry_run
 from surveys.models import MailRound
 from surveys.outreach import services as mailing
 
 
-class Command(BaseCommand):
+class Command(MailCommand):
     help = (
         "Remind the invited organisations that have not submitted (up to the cap per "
         "organisation). With --due, only create the scheduled round that is due, if any."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="The wave's short name, e.g. ekommune-2011.")
-        parser.add_argument("--dry-run", action="store_true", help="Only show who would get it.")
+        super().add_arguments(parser)
         parser.add_argument(
             "--due", action="store_true", help="Only the scheduled reminder that is due now."
-        )
-        parser.add_argument(
-            "--send-now",
-            action="store_true",
-            help="Also send in this process instead of waiting for the worker.",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -39,21 +33,19 @@ class Command(BaseCommand):
             contacts = mailing.reminder_recipients(wave=wave)
             write_dry_run(self.stdout, contacts, "påminnelser")
             return
-        try:
+        with self.mailing_errors():
             if options["due"]:
                 mail_round = mailing.reminders_queue_due(wave=wave, now=now)
             else:
                 mail_round = mailing.reminders_queue_now(
                     wave=wave, organisations=None, now=now, trigger=MailRound.Trigger.COMMAND
                 )
-        except mailing.MailingError as exc:
-            raise CommandError(str(exc)) from exc
         if mail_round is None:
             self.stdout.write("Ingen påminnelse sendt: ingen å minne på, eller ingen forfalt.")
             return
         ids = list(mail_round.messages.values_list("pk", flat=True))
-        self.stdout.write(
-            self.style.SUCCESS(f"Påminnelse {mail_round.number}: {len(ids)} e-poster lagt i kø.")
+        self.queued(
+            ids,
+            f"Påminnelse {mail_round.number}: {len(ids)} e-poster lagt i kø.",
+            send_now=bool(options["send_now"]),
         )
-        if options["send_now"]:
-            self.stdout.write(f"Sendt nå: {mailing.messages_send_now(ids)}")

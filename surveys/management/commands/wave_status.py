@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys.management.commands._wave import existing_wave
 from surveys.models import Wave
 from surveys.waves import WaveStatusError, closing_time_from_text, format_moment, wave_set_status
 
@@ -24,13 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug: str, status: str, closes: str | None, **options):
-        wave = Wave.objects.filter(slug=slug).first()
-        if wave is None:
-            known = ", ".join(Wave.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(
-                _("Fant ingen runde «%(slug)s» (runder: %(known)s).")
-                % {"slug": slug, "known": known or _("ingen")}
-            )
+        wave = existing_wave(slug)
         try:
             closes_at = closing_time_from_text(closes) if closes else None
             wave = wave_set_status(

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -26,26 +24,22 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     When,
 )
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from municipalities.models import County, Organisation, OrganisationKind, SizeClass
+from surveys.charts import RunningShare
 from surveys.models import (
-    Answer,
     AnswerSet,
     MailKind,
     OutboundMessage,
     ResponseRateSnapshot,
-    Section,
     Wave,
 )
 
@@ -191,15 +185,22 @@ def targeted_organisations(wave: Wave) -> QuerySet[Organisation]:
     return Organisation.objects.filter(edition_id=wave.edition_id, kind__in=wave.target_kinds)
 
 
+def targeted_by_number(wave: Wave, numbers: list[str]) -> dict[str, int]:
+    """The targeted organisations among `numbers`: number -> id (one query)."""
+    return dict(targeted_organisations(wave).filter(number__in=numbers).values_list("number", "pk"))
+
+
 def _invited_organisations(wave: Wave) -> QuerySet[OutboundMessage]:
     return OutboundMessage.objects.filter(
         wave=wave, kind=MailKind.INVITATION, state=OutboundMessage.State.SENT
     ).values("organisation_id")
 
 
-def _with_answer_set(
+def with_answer_set(
     wave: Wave, organisations: QuerySet[Organisation] | None = None
 ) -> QuerySet[Organisation]:
+    """The targeted organisations (or `organisations`) with `wave_answer_set`, their answer set
+    of the wave if any, to filter and count on."""
     # One answer set per organisation and wave (unique constraint), so the filtered LEFT JOIN
     # never multiplies rows.
     if organisations is None:
@@ -207,17 +208,6 @@ def _with_answer_set(
     return organisations.annotate(
         wave_answer_set=FilteredRelation("answer_sets", condition=Q(answer_sets__wave=wave)),
     )
-
-
-def _with_rate_flags(wave: Wave) -> QuerySet[Organisation]:
-    # "invited" is an EXISTS so several contacts count once.
-    invited = OutboundMessage.objects.filter(
-        wave=wave,
-        kind=MailKind.INVITATION,
-        organisation=OuterRef("pk"),
-        state=OutboundMessage.State.SENT,
-    )
-    return _with_answer_set(wave).annotate(is_invited=Exists(invited))
 
 
 def _figures_aggregates(wave: Wave) -> dict[str, Count]:
@@ -245,7 +235,7 @@ def _rate_rows(
     GROUP BY: hashed in the database, without sorting every organisation (100,000 of them in
     the benchmarks); coarser figures are sums of these rows."""
     return list(
-        _with_answer_set(wave, organisations)
+        with_answer_set(wave, organisations)
         .values(*group_by)
         .annotate(**_figures_aggregates(wave))
         .order_by()
@@ -340,7 +330,7 @@ def summary_and_county_rates(
     """
     ids = [county.pk for county in counties]
     rows = list(
-        _with_answer_set(wave)
+        with_answer_set(wave)
         .annotate(
             page_county_id=Case(
                 When(county_id__in=ids, then=F("county_id")),
@@ -398,276 +388,50 @@ def submissions_by_day(wave: Wave) -> list[dict[str, object]]:
     return series
 
 
-# --- The status list: organisations that have not submitted ---------------------------------
+@dataclass(frozen=True)
+class SubmissionsOverTime:
+    """The dashboard's chart and table of submissions: a running count per kind from the
+    wave's opening (or its first submission) to today, or to its closing if earlier."""
+
+    start: dt.date
+    end: dt.date
+    lines: list[RunningShare]
+    table: list[dict[str, object]]
 
 
-@dataclass
-class ContactStatus:
-    name: str
-    email: str
-    role: str
-    failed_reason: str = ""
-
-
-@dataclass
-class OrganisationStatus:
-    organisation_id: int
-    number: str
-    name: str
-    kind: str
-    county: str
-    size_class: int | None
-    started: bool
-    sections_answered: int
-    sections_total: int
-    last_reminder_at: dt.datetime | None
-    reminders: int
-    invited: bool
-    contacts: list[ContactStatus] = field(default_factory=list)
-
-    @property
-    def has_failed_address(self) -> bool:
-        return any(contact.failed_reason for contact in self.contacts)
-
-
-def applicable_section_counts(wave: Wave) -> dict[str, int]:
-    """How many sections apply to each organisation kind (sections are few: one query)."""
-    sections = list(Section.objects.filter(wave=wave).values_list("applies_to", flat=True))
-    return {
-        kind: sum(1 for applies_to in sections if not applies_to or kind in applies_to)
-        for kind in OrganisationKind.values
-    }
-
-
-def sections_answered_by_organisation(
-    wave: Wave, *, organisation_ids: list[int] | None = None
-) -> dict[int, int]:
-    """Per organisation, the number of sections with at least one answer (one query)."""
-    answers = Answer.objects.filter(answer_set__wave=wave)
-    if organisation_ids is not None:
-        answers = answers.filter(answer_set__organisation_id__in=organisation_ids)
-    rows = answers.values("answer_set__organisation_id").annotate(
-        n=Count("question__section_id", distinct=True)
-    )
-    return {row["answer_set__organisation_id"]: row["n"] for row in rows}
-
-
-NOT_SUBMITTED_STATUSES = [
-    status for status in AnswerSet.Status.values if status != AnswerSet.Status.SUBMITTED
-]
-
-
-def not_submitted_status(
-    wave: Wave,
-    *,
-    organisation_ids: list[int] | None = None,
-    offset: int = 0,
-    limit: int | None = None,
-) -> list[OrganisationStatus]:
-    """Targeted organisations that have not submitted, with progress, contacts and reminders;
-    `offset`/`limit` give one page of them (in the list's order: kind, number).
-
-    A constant number of queries whatever the number of organisations.
-    """
-    from municipalities.models import Contact
-
-    last_reminder = (
-        OutboundMessage.objects.filter(
-            wave=wave,
-            kind=MailKind.REMINDER,
-            organisation=OuterRef("pk"),
-            state=OutboundMessage.State.SENT,
-        )
-        .order_by()
-        .values("organisation")
-        .annotate(last=Max("sent_at"))
-        .values("last")
-    )
-    reminder_rounds = (
-        OutboundMessage.objects.filter(
-            wave=wave, kind=MailKind.REMINDER, organisation=OuterRef("pk")
-        )
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("round_id", distinct=True))
-        .values("n")
-    )
-    organisations = (
-        _with_rate_flags(wave)
-        # On the LEFT JOIN the list already has, not an .exclude(), which adds a NOT EXISTS
-        # joining organisations and answer sets once more (15 -> 10 ms for a page of 500 at
-        # 100,000 organisations).
-        .filter(
-            Q(wave_answer_set__isnull=True) | Q(wave_answer_set__status__in=NOT_SUBMITTED_STATUSES)
-        )
-        .annotate(
-            wave_answer_set_id=F("wave_answer_set__id"),
-            last_reminder_at=Subquery(last_reminder),
-            reminder_rounds=Subquery(reminder_rounds),
-        )
-        .order_by("kind", "number")
-        # Plain rows of the columns shown, not model instances of every column: a page of 500
-        # organisations and their counties as models was a fifth of the dashboard's CPU time
-        # at national scale (benchmarks/RESULTS.md).
-        .values(
-            "pk",
-            "number",
-            "name",
-            "kind",
-            "size_class",
-            "county__name",
-            "is_invited",
-            "wave_answer_set_id",
-            "last_reminder_at",
-            "reminder_rounds",
-        )
-    )
-    if organisation_ids is not None:
-        organisations = organisations.filter(pk__in=organisation_ids)
-    if limit is not None:
-        organisations = organisations[offset : offset + limit]
-    organisations = list(organisations)
-    ids = [organisation["pk"] for organisation in organisations]
-    section_totals = applicable_section_counts(wave)
-    answered = sections_answered_by_organisation(wave, organisation_ids=ids)
-    failed: dict[int, str] = {}
-    for contact_id, reason in (
-        OutboundMessage.objects.filter(
-            wave=wave, organisation_id__in=ids, state=OutboundMessage.State.FAILED
-        )
-        .order_by("failed_at")
-        .values_list("contact_id", "reason")
+def submissions_over_time(wave: Wave, result: SummaryRates, today: dt.date) -> SubmissionsOverTime:
+    """Cumulative submissions per day and kind, and their share of `result`'s totals."""
+    series = submissions_by_day(wave)
+    start = oslo_date(wave.opens_at) if wave.opens_at else None
+    if series and (start is None or series[0]["day"] < start):
+        start = series[0]["day"]
+    start = start or today
+    end = today
+    if wave.closes_at:
+        end = min(end, oslo_date(wave.closes_at))
+    end = max(end, start + dt.timedelta(days=1))
+    lines = []
+    for key, kind in (
+        ("kommuner", OrganisationKind.KOMMUNE),
+        ("fylkeskommuner", OrganisationKind.FYLKESKOMMUNE),
     ):
-        failed[contact_id] = reason
-    contacts: dict[int, list[ContactStatus]] = defaultdict(list)
-    for contact_id, organisation_id, name, email, role in (
-        Contact.objects.filter(organisation_id__in=ids, is_active=True)
-        .order_by("name", "email")
-        .values_list("pk", "organisation_id", "name", "email", "role")
-    ):
-        contacts[organisation_id].append(
-            ContactStatus(name, email, role, failed.get(contact_id, ""))
-        )
-    return [
-        OrganisationStatus(
-            organisation_id=organisation["pk"],
-            number=organisation["number"],
-            name=organisation["name"],
-            kind=organisation["kind"],
-            county=organisation["county__name"],
-            size_class=organisation["size_class"],
-            started=organisation["wave_answer_set_id"] is not None,
-            sections_answered=answered.get(organisation["pk"], 0),
-            sections_total=section_totals.get(organisation["kind"], 0),
-            last_reminder_at=organisation["last_reminder_at"],
-            reminders=organisation["reminder_rounds"] or 0,
-            invited=organisation["is_invited"],
-            contacts=contacts.get(organisation["pk"], []),
-        )
-        for organisation in organisations
+        total = result.by_kind.get(kind, Figures()).total
+        if total:
+            label = kind_noun(kind, 2).capitalize()
+            by_day = [(row["day"], row[key]) for row in series]
+            lines.append(RunningShare(key=key, label=label, total=total, by_day=by_day))
+    table = [
+        {
+            "day": row["day"],
+            "kommuner": row["kommuner"],
+            "kommuner_percent": percent(row["kommuner"], result.kommuner.total),
+            "fylkeskommuner": row["fylkeskommuner"],
+            "fylkeskommuner_percent": percent(row["fylkeskommuner"], result.fylkeskommuner.total),
+        }
+        for row in series
     ]
-
-
-def status_csv_rows(wave: Wave) -> Iterator[list[Any]]:
-    """The dashboard's status list as CSV rows: organisations that have not submitted, one row
-    per contact person (an organisation without contacts gets one row)."""
-    rows = not_submitted_status(wave)
-    size_labels = dict(SizeClass.choices)
-
-    yield [
-        _("Nummer"),
-        _("Navn"),
-        _("Type"),
-        _("Fylke"),
-        _("Størrelsesklasse"),
-        _("Status"),
-        _("Deler med svar"),
-        _("Deler i alt"),
-        _("Påminnelser"),
-        _("Siste påminnelse"),
-        _("Kontaktperson"),
-        _("E-post"),
-        _("Rolle"),
-        _("Feil ved utsending"),
-    ]
-    for row in rows:
-        status = _("Påbegynt") if row.started else _("Ikke påbegynt")
-        last = (
-            timezone.localtime(row.last_reminder_at, OSLO).strftime("%Y-%m-%d %H:%M")
-            if row.last_reminder_at
-            else ""
-        )
-        base = [
-            row.number,
-            row.name,
-            OrganisationKind(row.kind).label,
-            row.county,
-            size_labels.get(row.size_class, ""),
-            status,
-            row.sections_answered,
-            row.sections_total,
-            row.reminders,
-            last,
-        ]
-        for contact in row.contacts or [None]:
-            extra = (
-                [contact.name, contact.email, contact.role, contact.failed_reason]
-                if contact
-                else ["", "", "", ""]
-            )
-            yield base + extra
-
-
-def failed_messages(wave: Wave, *, limit: int = 200) -> QuerySet[OutboundMessage]:
-    """Bounced or failed addresses, newest first, for the dashboard."""
-    return (
-        OutboundMessage.objects.filter(wave=wave, state=OutboundMessage.State.FAILED)
-        .select_related("organisation", "contact", "round")
-        .order_by("-failed_at")[:limit]
-    )
-
-
-def mail_rounds_summary(wave: Wave) -> list[dict[str, object]]:
-    """Every sending round with its counts per state: when, to how many, with what result."""
-    rows = (
-        OutboundMessage.objects.filter(wave=wave)
-        .values("round_id")
-        .annotate(
-            recipients=Count("pk"),
-            organisations=Count("organisation_id", distinct=True),
-            sent=Count("pk", filter=Q(state=OutboundMessage.State.SENT)),
-            failed=Count("pk", filter=Q(state=OutboundMessage.State.FAILED)),
-            pending=Count(
-                "pk",
-                filter=Q(state__in=[OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]),
-            ),
-        )
-    )
-    counts = {row["round_id"]: row for row in rows}
-    empty = {"recipients": 0, "organisations": 0, "sent": 0, "failed": 0, "pending": 0}
-    return [
-        {"round": mail_round, **{k: counts.get(mail_round.pk, empty)[k] for k in empty}}
-        for mail_round in wave.mail_rounds.select_related("created_by").order_by("-created_at")
-    ]
+    return SubmissionsOverTime(start=start, end=end, lines=lines, table=table)
 
 
 def oslo_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(OSLO).date()
-
-
-__all__ = [
-    "Figures",
-    "SummaryRates",
-    "WaveRates",
-    "counties_in_wave",
-    "failed_messages",
-    "headline",
-    "latest_snapshot",
-    "mail_rounds_summary",
-    "not_submitted_status",
-    "percent",
-    "submissions_by_day",
-    "summary_and_county_rates",
-    "summary_rates",
-    "wave_rates",
-]
