@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekommune.commands import TranslatedCommand
 from surveys.definitions import export_definition
 from surveys.models import Wave
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Skriver en runde som spørreskjemafil (YAML) i samme format som load_questionnaire "
         "leser, til standard ut eller til en fil."
