@@ -230,15 +230,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 
-# --- Cache (rate limits, worker heartbeat) -----------------------------------------------------
+# --- Cache (sessions, rate limits, worker heartbeat) -------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis down is a cache miss, not an error (ekommune/cache.py): after a failure the cache is
+# not tried for CACHE_RETRY_SECONDS; a call waits at most CACHE_SOCKET_TIMEOUT seconds.
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
+CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT", 1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ekommune.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ekommune"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
