@@ -432,6 +432,9 @@ MAIL_SWEEP_SENDING_AFTER = env_int("MAIL_SWEEP_SENDING_AFTER", CELERY_TASK_TIME_
 # Transient SMTP failures are retried with exponential backoff up to this many attempts.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
+# No organisation gets a reminder within this many days of its last one, whether the rounds are
+# sent by hand or by the schedule (0 turns the rule off).
+REMINDER_MIN_INTERVAL_DAYS = env_int("REMINDER_MIN_INTERVAL_DAYS", 3)
 # How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
 # --- benchmarks ---
