@@ -1,13 +1,17 @@
 """Project middleware."""
 
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -86,3 +90,47 @@ def make_private(response: HttpResponse) -> None:
         if not part.strip().lower().startswith("s-maxage")
     ]
     response["Cache-Control"] = ", ".join(directives)
+
+
+class RetryDroppedConnectionMiddleware:
+    """Run a GET or HEAD view once more when its database connection was dropped under it.
+
+    A connection terminated by the server (restart, failover, pg_terminate_backend, a pooler
+    recycling it) fails the request that was using it; Django's health checks only help the
+    next request. Reads are safe to repeat, so a GET or HEAD whose connection is gone gets one
+    more try on a fresh connection. Writes are never repeated: a POST may have committed before
+    the connection dropped, and repeating it could save or send twice; it fails as before, and
+    the respondent pages keep what was typed.
+    """
+
+    RETRIED = "_ekommune_db_retried"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.method not in {"GET", "HEAD"} or getattr(request, self.RETRIED, False):
+            return None
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        dropped = [alias for alias in connections if _connection_dropped(connections[alias])]
+        if not dropped:
+            return None  # a query error, a lock timeout: not ours to retry
+        for alias in dropped:
+            connections[alias].close()
+        setattr(request, self.RETRIED, True)
+        logger.warning("Database connection dropped during %s; retrying once", request.path)
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)
+
+
+def _connection_dropped(connection) -> bool:
+    if connection.connection is None or connection.in_atomic_block:
+        return False
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - a connection that cannot even be asked is gone
+        return True
