@@ -69,12 +69,24 @@ class _Outage:
         logger.warning("Cache (Redis) available again; %d possibly stale keys deleted", len(keys))
 
 
-outage = _Outage()
+# One state per Redis location, shared by the threads of a process.
+_outages: dict[tuple[str, ...], _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def outage_of(servers: list[str]) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(tuple(servers), _Outage())
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self.outage = outage_of(servers)
+
     def _guarded(self, call: Callable[[], Any], fallback: Any, written: Iterable[str] = ()) -> Any:
         errors = (self._lib.exceptions.ConnectionError, self._lib.exceptions.TimeoutError)
+        outage = self.outage
         if outage.is_down():
             outage.remember(written)
             return fallback

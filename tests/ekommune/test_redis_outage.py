@@ -339,12 +339,13 @@ def deliver_queued_mail(redis_url: str, tmp_path: Path) -> None:
 
 
 def test_a_key_written_while_redis_was_down_is_never_read_stale_afterwards(tmp_path, settings):
-    from ekommune.cache import ResilientRedisCache, outage
+    from ekommune.cache import ResilientRedisCache, outage_of
 
     settings.CACHE_RETRY_SECONDS = 0
     server = RedisServer(tmp_path, persist=True)  # Redis comes back with its old data
     server.start()
     cache = ResilientRedisCache(server.url, {"OPTIONS": {"socket_connect_timeout": 1}})
+    outage = outage_of([server.url])
     try:
         cache.set("session", "before the outage")
         cache.set("counter", 1)
