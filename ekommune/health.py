@@ -1,5 +1,14 @@
-"""Health checks for /healthz: database, broker and a recent worker heartbeat."""
+"""Health checks for /healthz: database, cache, broker and a recent worker heartbeat.
 
+The status is "ok" only when every component is; "degraded" when the database works but another
+component does not (pages, saving and submitting keep working; mail waits as rows until the
+broker and a worker are back); "error" when the database is down, since nothing works without
+it. A load balancer gets 200 for "ok" and "degraded" (taking every web server out of rotation
+because the shared Redis is down would only turn a degraded service into none) and 503 for
+"error".
+"""
+
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -29,6 +38,17 @@ def broker_ok() -> bool:
         return False
 
 
+def cache_ok() -> bool:
+    try:
+        if hasattr(cache, "ping"):  # Redis (ekommune.cache): ask it, past its outage guard
+            return cache.ping()
+        probe, value = "ekommune:health-probe", uuid.uuid4().hex
+        cache.set(probe, value, 30)
+        return cache.get(probe) == value
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        return False
+
+
 def worker_heartbeat_age(now: datetime) -> float | None:
     """Seconds since a worker last ran the heartbeat task, or None if none ever did."""
     try:
@@ -40,14 +60,22 @@ def worker_heartbeat_age(now: datetime) -> float | None:
     return (now - datetime.fromisoformat(raw)).total_seconds()
 
 
-def health_report() -> tuple[bool, dict[str, object]]:
-    """Return (healthy, report). Only the database is fatal: without it nothing works."""
+def health_report() -> tuple[str, dict[str, object]]:
+    """Return (status, report): "ok", "degraded" or "error" (see the module docstring)."""
     now = timezone.now()
     age = worker_heartbeat_age(now)
     report: dict[str, object] = {
         "database": "ok" if database_ok() else "unavailable",
+        "cache": "ok" if cache_ok() else "unavailable",
         "broker": "ok" if broker_ok() else "unavailable",
         "worker": "ok" if age is not None and age <= settings.WORKER_HEARTBEAT_MAX_AGE else "stale",
         "worker_heartbeat_age_seconds": None if age is None else round(age, 1),
     }
-    return report["database"] == "ok", report
+    components = [report[name] for name in ("database", "cache", "broker", "worker")]
+    if report["database"] != "ok":
+        status = "error"
+    elif any(state != "ok" for state in components):
+        status = "degraded"
+    else:
+        status = "ok"
+    return status, report

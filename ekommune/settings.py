@@ -130,6 +130,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ekommune.middleware.PrivateCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ekommune.middleware.SessionRenewalMiddleware",
@@ -138,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ekommune.middleware.RetryDroppedConnectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -229,15 +231,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 
-# --- Cache (rate limits, worker heartbeat) -----------------------------------------------------
+# --- Cache (sessions, rate limits, worker heartbeat) -------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis down is a cache miss, not an error (ekommune/cache.py): after a failure the cache is
+# not tried for CACHE_RETRY_SECONDS; a call waits at most CACHE_SOCKET_TIMEOUT seconds.
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
+CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT", 1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ekommune.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ekommune"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -423,6 +433,9 @@ MAIL_SWEEP_SENDING_AFTER = env_int("MAIL_SWEEP_SENDING_AFTER", CELERY_TASK_TIME_
 # Transient SMTP failures are retried with exponential backoff up to this many attempts.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6)
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 50)
+# No organisation gets a reminder within this many days of its last one, whether the rounds are
+# sent by hand or by the schedule (0 turns the rule off).
+REMINDER_MIN_INTERVAL_DAYS = env_int("REMINDER_MIN_INTERVAL_DAYS", 3)
 # How often the staff dashboard refreshes its headline figures (static/js/dashboard.js).
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 30)
 # --- benchmarks ---

@@ -166,6 +166,8 @@ class WaveAdmin(admin.ModelAdmin):
             except WaveStatusError as exc:
                 self.message_user(request, f"«{wave.slug}»: {exc}", messages.ERROR)
             else:
+                label = Wave.Status(status).label.lower()
+                self.log_change(request, wave, _("Status satt til %(status)s.") % {"status": label})
                 done += 1
         if done:
             self.message_user(

@@ -60,6 +60,7 @@ class AnswerSetAdmin(admin.ModelAdmin):
         reopened = 0
         for answer_set in queryset.filter(status=AnswerSet.Status.SUBMITTED):
             response_reopen(answer_set=answer_set, user=request.user)
+            self.log_change(request, answer_set, _("Åpnet for endringer."))
             reopened += 1
         self.message_user(
             request,
@@ -109,7 +110,12 @@ class AccessTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Trekk tilbake valgte lenker"), permissions=["change"])
     def revoke_links(self, request: HttpRequest, queryset: QuerySet) -> None:
-        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        revoked = AccessToken.objects.filter(
+            pk__in=[token.pk for token in tokens], revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        for token in tokens:
+            self.log_change(request, token, _("Lenken er trukket tilbake."))
         self.message_user(
             request,
             ngettext(
@@ -134,6 +140,9 @@ class AccessTokenAdmin(admin.ModelAdmin):
             except ServiceError as error:
                 self.message_user(request, f"{contact}: {error.message}", messages.ERROR)
                 continue
+            self.log_change(
+                request, contact, _("Ny lenke laget for %(wave)s.") % {"wave": wave.slug}
+            )
             self.message_user(
                 request,
                 _("Ny lenke for %(contact)s (%(wave)s): %(url)s")

@@ -19,7 +19,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,7 +29,6 @@ from surveys import queue
 from surveys.answering import services as answering
 from surveys.models import (
     AnswerSet,
-    MailingSettings,
     MailKind,
     MailRound,
     OutboundMessage,
@@ -37,6 +36,15 @@ from surveys.models import (
     Wave,
 )
 from surveys.outreach import selectors as rates
+from surveys.outreach.recipients import (  # noqa: F401 - part of the services' interface
+    ReminderPlan,
+    SkipReason,
+    active_contacts,
+    mailing_settings_for,
+    reminder_plan,
+    reminder_round_latest,
+    selected_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,32 +70,6 @@ CANCELLED = "cancelled"
 # --- Settings and selections --------------------------------------------------------------------
 
 
-def mailing_settings_for(wave: Wave) -> MailingSettings:
-    """The wave's mail language and reminder schedule (defaults, unsaved, when not yet set)."""
-    return MailingSettings.objects.filter(wave=wave).first() or MailingSettings(wave=wave)
-
-
-def _organisation_ids(
-    organisations: Iterable[Organisation | int] | QuerySet[Organisation] | None,
-) -> list[int] | None:
-    if organisations is None:
-        return None
-    if isinstance(organisations, QuerySet):
-        return list(organisations.values_list("pk", flat=True))
-    return [item if isinstance(item, int) else item.pk for item in organisations]
-
-
-def _active_contacts(wave: Wave, organisation_ids: list[int] | None) -> QuerySet[Contact]:
-    contacts = Contact.objects.filter(
-        is_active=True,
-        organisation__edition_id=wave.edition_id,
-        organisation__kind__in=wave.target_kinds,
-    )
-    if organisation_ids is not None:
-        contacts = contacts.filter(organisation_id__in=organisation_ids)
-    return contacts.select_related("organisation").order_by("organisation__number", "email")
-
-
 def _check_can_send(wave: Wave, now: datetime) -> None:
     if wave.status == Wave.Status.CLOSED or (wave.closes_at and now >= wave.closes_at):
         raise MailingError(
@@ -106,7 +88,7 @@ def invitation_recipients(
     resend: bool = False,
 ) -> list[Contact]:
     """Active contacts who would get an invitation now (those not yet invited, unless resend)."""
-    contacts = _active_contacts(wave, _organisation_ids(organisations))
+    contacts = active_contacts(wave, selected_ids(organisations))
     if not resend:
         contacts = contacts.exclude(
             messages__wave=wave,
@@ -119,34 +101,12 @@ def reminder_recipients(
     *,
     wave: Wave,
     organisations: Iterable[Organisation | int] | QuerySet[Organisation] | None = None,
+    now: datetime | None = None,
 ) -> list[Contact]:
-    """Active contacts of invited organisations that have not submitted and are under the cap."""
-    cap = mailing_settings_for(wave).max_reminders_per_organisation
-    invited = OutboundMessage.objects.filter(wave=wave, kind=MailKind.INVITATION).exclude(
-        state__in=[OutboundMessage.State.FAILED, OutboundMessage.State.CANCELLED]
-    )
-    submitted = AnswerSet.objects.filter(wave=wave, status=AnswerSet.Status.SUBMITTED)
-    over_cap = (
-        OutboundMessage.objects.filter(wave=wave, kind=MailKind.REMINDER)
-        .values("organisation_id")
-        .annotate(rounds=Count("round_id", distinct=True))
-        .filter(rounds__gte=cap)
-        .values("organisation_id")
-    )
-    organisations_to_remind = (
-        rates.targeted_organisations(wave)
-        .filter(pk__in=invited.values("organisation_id"))
-        .exclude(pk__in=submitted.values("organisation_id"))
-        .exclude(pk__in=over_cap)
-    )
-    selected = _organisation_ids(organisations)
-    if selected is not None:
-        organisations_to_remind = organisations_to_remind.filter(pk__in=selected)
-    return list(
-        _active_contacts(wave, None).filter(
-            organisation_id__in=organisations_to_remind.values("pk")
-        )
-    )
+    """Active contacts a reminder now would reach (see reminder_plan)."""
+    return reminder_plan(
+        wave=wave, organisations=organisations, now=now or timezone.now()
+    ).recipients
 
 
 # --- Queueing -----------------------------------------------------------------------------------
@@ -273,11 +233,28 @@ def reminders_queue_now(
     now: datetime,
     user=None,
     trigger: str = MailRound.Trigger.MANUAL,
+    after_round: int | None = None,
 ) -> MailRound | None:
-    """A reminder round now, to the selected (or all) organisations that have not submitted."""
+    """A reminder round now, to the selected (or all) organisations that have not submitted.
+
+    `after_round` is the number of the latest reminder round the person saw when confirming:
+    when another round was made since (a double click, a colleague, the schedule), no second
+    round is made and MailingError says so.
+    """
     _check_can_send(wave, now)
     _lock(wave)
-    contacts = reminder_recipients(wave=wave, organisations=organisations)
+    if after_round is not None:
+        latest = reminder_round_latest(wave=wave)
+        if latest != after_round:
+            raise MailingError(
+                _(
+                    "Påminnelse %(number)s ble laget etter at du åpnet bekreftelsen "
+                    "(dobbeltklikk, en kollega eller den planlagte utsendingen); "
+                    "ingen ny runde er laget."
+                )
+                % {"number": latest}
+            )
+    contacts = reminder_recipients(wave=wave, organisations=organisations, now=now)
     if not contacts:
         return None
     mail_round = _new_round(wave=wave, kind=MailKind.REMINDER, trigger=trigger, now=now, user=user)
@@ -322,7 +299,10 @@ def reminders_queue_due(*, wave: Wave, now: datetime) -> MailRound | None:
         return None
     try:
         with transaction.atomic():
-            contacts = reminder_recipients(wave=wave)
+            # Locked before choosing recipients: a manual round at the same moment waits, and
+            # the interval rule then sees its rows.
+            _lock(wave)
+            contacts = reminder_recipients(wave=wave, now=now)
             mail_round = _new_round(
                 wave=wave,
                 kind=MailKind.REMINDER,

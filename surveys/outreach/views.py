@@ -200,7 +200,12 @@ def dashboard_status_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_permission_required(SEND_MAIL)
 def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
-    """Send a reminder now to the chosen organisations (or all that have not submitted)."""
+    """Confirm, then send a reminder now to the chosen organisations (or all not submitted).
+
+    The dashboard's buttons lead to a confirmation that says who would get the reminder and
+    how many organisations are skipped and why; sending carries the latest round number the
+    confirmation saw, so a double click or a colleague's round in between makes no second one.
+    """
     wave = staff_wave(slug)
     if "all" in request.POST:
         selection: list[int] | None = None
@@ -213,19 +218,37 @@ def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
         if not selection:
             messages.error(request, _("Velg minst én organisasjon som skal få påminnelse."))
             return redirect("surveys:dashboard", slug=wave.slug)
+    now = timezone.now()
+    if "confirm" not in request.POST:
+        return render(
+            request,
+            "outreach/dashboard_remind.html",
+            {
+                "wave": wave,
+                "selection": selection,
+                "plan": mailing.reminder_plan(wave=wave, organisations=selection, now=now),
+                "after_round": mailing.reminder_round_latest(wave=wave),
+                "interval_days": settings.REMINDER_MIN_INTERVAL_DAYS,
+                "cap": mailing.mailing_settings_for(wave).max_reminders_per_organisation,
+            },
+        )
+    try:
+        after_round = int(request.POST.get("after_round", ""))
+    except ValueError:
+        after_round = None
     try:
         mail_round = mailing.reminders_queue_now(
-            wave=wave, organisations=selection, now=timezone.now(), user=request.user
+            wave=wave, organisations=selection, now=now, user=request.user, after_round=after_round
         )
     except mailing.MailingError as exc:
-        messages.error(request, str(exc))
+        messages.warning(request, str(exc))
         return redirect("surveys:dashboard", slug=wave.slug)
     if mail_round is None:
         messages.warning(
             request,
             _(
-                "Ingen påminnelse sendt: de valgte har sendt inn, er ikke invitert, "
-                "eller har nådd maksimalt antall påminnelser."
+                "Ingen påminnelse sendt: de valgte har sendt inn, er ikke invitert, har fått "
+                "en påminnelse nylig eller har nådd maksimalt antall påminnelser."
             ),
         )
     else:

@@ -24,14 +24,34 @@ def test_healthz_reports_database_and_broker(client):
     cache.clear()  # no heartbeat: no worker has answered
     response = client.get("/healthz")
 
+    # A missing worker is a component down: degraded, never "ok", and still 200 for the load
+    # balancer (the web tier serves).
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
+    assert body["status"] == "degraded"
     assert body["database"] == "ok"
+    assert body["cache"] == "ok"
     assert body["broker"] == "ok"
     assert body["worker"] == "stale"
     assert body["worker_heartbeat_age_seconds"] is None
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_says_ok_only_when_every_component_is_ok(client, monkeypatch):
+    from ekommune import health
+    from ekommune.tasks import heartbeat
+
+    heartbeat()
+    assert client.get("/healthz").json()["status"] == "ok"
+
+    monkeypatch.setattr(health, "cache_ok", lambda: False)
+    body = client.get("/healthz").json()
+    assert (body["status"], body["cache"]) == ("degraded", "unavailable")
+
+    monkeypatch.setattr(health, "broker_ok", lambda: False)
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "degraded")
 
 
 @pytest.mark.django_db
@@ -46,6 +66,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatc
 
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+    assert response.json()["status"] == "error"
 
 
 @pytest.mark.django_db

@@ -545,3 +545,16 @@ def test_a_section_with_answered_questions_cannot_be_deleted(survey_admin, wave)
     assert url("section_delete", section.pk) not in page.content.decode()
     assert delete.status_code == 403
     assert wave.sections.filter(pk=section.pk).exists()
+
+
+def test_closing_a_wave_is_written_to_the_wave_history_with_its_administrator(survey_admin, wave):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    survey_admin.post(
+        url("wave_changelist"), {"action": "close_waves", "_selected_action": [wave.pk]}
+    )
+
+    entry = LogEntry.objects.get(object_id=str(wave.pk), content_type__model="wave")
+    assert entry.action_flag == CHANGE
+    assert entry.user.is_staff
+    assert entry.change_message == "Status satt til lukket."

@@ -151,3 +151,39 @@ def test_failed_messages_can_be_found_in_the_admin_but_not_edited(survey_admin, 
 
     assert "feil@kommune.example" in listing.content.decode()
     assert edit.status_code == 403
+
+
+# --- every action leaves a line in the object's history -------------------------------------
+
+
+def _history(obj) -> list[str]:
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            action_flag=CHANGE,
+        ).values_list("change_message", flat=True)
+    )
+
+
+def test_revoking_reissuing_and_reopening_are_written_to_the_admin_history(
+    survey_admin, respondent_client, respondent, survey
+):
+    token = AccessToken.objects.get(contact=respondent)
+    answer_set = response_get_or_create(wave=survey.wave, organisation=survey.organisation)
+    make_saved_answer(question=survey.plan, answer_set=answer_set, value="nei")
+    response_submit(answer_set=answer_set, contact=respondent)
+
+    for action, pk, path in [
+        ("revoke_links", token.pk, "/admin/surveys/accesstoken/"),
+        ("reissue_links", token.pk, "/admin/surveys/accesstoken/"),
+        ("reopen_answer_sets", answer_set.pk, "/admin/surveys/answerset/"),
+    ]:
+        survey_admin.post(path, {"action": action, "_selected_action": [pk]})
+
+    assert _history(token) == ["Lenken er trukket tilbake."]
+    assert _history(respondent) == [f"Ny lenke laget for {survey.wave.slug}."]
+    assert _history(answer_set) == ["Åpnet for endringer."]

@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekommune.commands import TranslatedCommand
 from surveys.definitions import export_definition
 from surveys.management.commands._wave import existing_wave
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Skriver en runde som spørreskjemafil (YAML) i samme format som load_questionnaire "
         "leser, til standard ut eller til en fil."

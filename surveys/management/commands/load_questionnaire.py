@@ -1,9 +1,10 @@
 """`python manage.py load_questionnaire FILE`: validate a definition file, then load it."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekommune.commands import TranslatedCommand
 from surveys.definitions import DefinitionError, load_definition, read_definition
 from surveys.definitions.loader import LoadReport
 
@@ -49,7 +50,7 @@ def summary(report: LoadReport) -> str:
     }
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Leser en spørreskjemafil (YAML, se docs/questionnaire-format.md), kontrollerer hele "
         "filen og laster den inn i én transaksjon. En runde med samme kortnavn oppdateres."

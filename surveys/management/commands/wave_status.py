@@ -1,16 +1,17 @@
 """`python manage.py wave_status SLUG open|closed|draft [--closes DATE]`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekommune.commands import TranslatedCommand
 from surveys.management.commands._wave import existing_wave
 from surveys.models import Wave
 from surveys.waves import WaveStatusError, closing_time_from_text, format_moment, wave_set_status
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Åpner, lukker eller gjør en runde til utkast. --closes ÅÅÅÅ-MM-DD stenger kl. 23:59 "
         "norsk tid den dagen; «ÅÅÅÅ-MM-DD TT:MM» gir et annet klokkeslett."

@@ -185,7 +185,9 @@ def test_send_reminder_to_one_organisation_queues_mail_for_its_contacts_only(
     target = Organisation.objects.exclude(pk__in=invited_wave.submitted_ids).first()
     client.force_login(mail_admin)
 
-    response = client.post(url("dashboard_remind", invited_wave), {"only": target.pk})
+    response = client.post(
+        url("dashboard_remind", invited_wave), {"only": target.pk, "confirm": "1"}
+    )
 
     assert response.status_code == 302
     reminders = OutboundMessage.objects.filter(kind=MailKind.REMINDER)
@@ -200,7 +202,7 @@ def test_send_reminder_to_all_reaches_every_non_submitter_and_nobody_else(
 ):
     client.force_login(mail_admin)
 
-    client.post(url("dashboard_remind", invited_wave), {"all": "1"})
+    client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
 
     reminded = set(
         OutboundMessage.objects.filter(kind=MailKind.REMINDER).values_list(
@@ -217,7 +219,7 @@ def test_the_reminder_action_requires_a_csrf_token(invited_wave, mail_admin):
     client = Client(enforce_csrf_checks=True)
     client.force_login(mail_admin)
 
-    response = client.post(url("dashboard_remind", invited_wave), {"all": "1"})
+    response = client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
 
     assert response.status_code == 403
     assert not OutboundMessage.objects.filter(kind=MailKind.REMINDER).exists()
@@ -321,7 +323,7 @@ def test_every_round_can_be_inspected_afterwards_with_each_recipient_and_result(
     client, invited_wave, mail_admin
 ):
     client.force_login(mail_admin)
-    client.post(url("dashboard_remind", invited_wave), {"all": "1"})
+    client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
     failed = OutboundMessage.objects.filter(kind=MailKind.REMINDER).first()
     OutboundMessage.objects.filter(pk=failed.pk).update(state="failed", reason="550 No such user")
 

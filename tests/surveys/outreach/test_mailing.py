@@ -229,7 +229,7 @@ def test_reminders_stop_at_the_cap_per_organisation(wave, organisations):
     mailing.invitations_queue(wave=wave, now=NOW)
 
     rounds = [
-        mailing.reminders_queue_now(wave=wave, organisations=None, now=NOW + timedelta(days=n))
+        mailing.reminders_queue_now(wave=wave, organisations=None, now=NOW + timedelta(days=3 * n))
         for n in range(3)
     ]
 
