@@ -8,7 +8,7 @@ from privacy import selectors, services
 from surveys.models import AccessToken, Answer, AnswerChange, OutboundMessage
 from surveys.outreach.selectors import wave_rates
 from tests.conftest import login_respondent
-from tests.privacy.conftest import EMAIL, NAME, ROLE
+from tests.privacy.traces import EMAIL, NAME, ROLE
 
 
 def tables_containing(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from privacy import services
 from surveys.answering.services import response_reopen
 from surveys.models import Wave
 from tests import builders
-from tests.privacy.conftest import NAME, grant_privacy
+from tests.privacy.traces import NAME, grant_privacy
 
 
 def test_respondents_see_who_changed_which_answer_with_old_and_new_value(traces):

@@ -12,8 +12,8 @@ from privacy.tasks import retention_pseudonymise_due
 from surveys.models import AccessToken, Answer, AnswerChange, OutboundMessage, Wave
 from surveys.outreach.selectors import wave_rates
 from tests import builders
-from tests.privacy.conftest import EMAIL, NAME
 from tests.privacy.test_erasure import answers_of, tables_containing
+from tests.privacy.traces import EMAIL, NAME
 
 OSLO = ZoneInfo("Europe/Oslo")
 CLOSED = datetime(2024, 5, 31, 23, 59, tzinfo=OSLO)

@@ -8,7 +8,7 @@ from django.test import Client
 
 from privacy import selectors
 from tests import builders
-from tests.privacy.conftest import EMAIL, NAME, grant_privacy
+from tests.privacy.traces import EMAIL, NAME, grant_privacy
 
 
 @pytest.fixture
