@@ -44,9 +44,11 @@ class PrivacyError(Exception):
 
 
 def _scrub(text: str, texts: list[str], replacement: str) -> str:
+    # Whole words only: erasing "Ola" must not turn "Olav" into "<pseudonym>v".
     for needle in texts:
         if needle:
-            text = re.sub(re.escape(needle), replacement, text, flags=re.IGNORECASE)
+            pattern = rf"(?<!\w){re.escape(needle)}(?!\w)"
+            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
     return text
 
 
@@ -68,10 +70,12 @@ def _end_sessions(**which: object) -> int:
 def _scrub_log_entries(texts: list[str], replacement: str) -> int:
     changed = 0
     for entry in selectors.log_entries_mentioning(texts):
-        entry.object_repr = _scrub(entry.object_repr, texts, replacement)[:200]
-        entry.change_message = _scrub(entry.change_message, texts, replacement)
-        entry.save(update_fields=["object_repr", "change_message"])
-        changed += 1
+        object_repr = _scrub(entry.object_repr, texts, replacement)[:200]
+        change_message = _scrub(entry.change_message, texts, replacement)
+        if (object_repr, change_message) != (entry.object_repr, entry.change_message):
+            entry.object_repr, entry.change_message = object_repr, change_message
+            entry.save(update_fields=["object_repr", "change_message"])
+            changed += 1
     return changed
 
 

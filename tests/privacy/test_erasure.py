@@ -1,9 +1,12 @@
 """Erasing a contact: no trace of the name, address or role anywhere; answers and rates kept."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 
+from municipalities.models import Contact
 from privacy import selectors, services
 from surveys.models import AccessToken, Answer, AnswerChange, OutboundMessage
 from surveys.outreach.selectors import wave_rates
@@ -98,3 +101,20 @@ def test_erasing_twice_is_refused_with_a_clear_message(traces):
     with pytest.raises(services.PrivacyError) as error:
         services.contact_erase(contact=traces.person)
     assert error.value.code == "already_erased"
+
+
+def test_erasure_removes_the_name_from_the_admin_log_as_a_whole_word_only(traces):
+    other = LogEntry.objects.create(
+        user=LogEntry.objects.get().user,
+        content_type=ContentType.objects.get_for_model(Contact),
+        object_id="1",
+        object_repr="Ingrid Personvernsenberg",
+        action_flag=CHANGE,
+        change_message="",
+    )
+
+    services.contact_erase(contact=traces.person)
+
+    other.refresh_from_db()
+    assert other.object_repr == "Ingrid Personvernsenberg"
+    assert NAME not in LogEntry.objects.exclude(pk=other.pk).get().change_message

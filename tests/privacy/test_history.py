@@ -99,3 +99,25 @@ def test_the_admins_list_of_answer_sets_links_each_history(traces):
     page = client.get("/admin/surveys/answerset/").content.decode()
 
     assert f'href="/staff/personvern/svarsett/{answer_set.pk}/historikk/"' in page
+
+
+def test_the_history_page_needs_the_same_queries_however_long_the_history(
+    traces, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/svar/{traces.survey.wave.slug}/historikk/"
+    traces.client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        traces.client.get(url)
+    answer_set = traces.survey.organisation.answer_sets.get()
+    response_reopen(answer_set=answer_set, contact=traces.person)
+    for value in ("ja", "nei", "ja"):
+        builders.make_saved_answer(
+            question=traces.survey.plan, answer_set=answer_set, value=value, contact=traces.person
+        )
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        page = traces.client.get(url)
+    assert page.content.decode().count("<tr>") == 1 + 4 + 4

@@ -143,3 +143,22 @@ def test_the_staff_page_shows_when_each_wave_will_be_pseudonymised(traces, month
 
     assert traces.survey.wave.title in page
     assert expected in page
+
+
+def test_the_retention_page_needs_the_same_queries_for_one_wave_or_many(
+    traces, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(builders.make_staff(is_superuser=True))
+    client.get("/staff/personvern/lagringstid/")  # warm up the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/staff/personvern/lagringstid/")
+    for n in range(3):
+        wave = builders.make_wave(closes_at=CLOSED + timedelta(days=n))
+        builders.make_access_link(wave=wave)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/staff/personvern/lagringstid/")
+    assert page.content.decode().count("<tr>") == 1 + 4
