@@ -140,3 +140,12 @@ def test_the_privacy_pages_escape_what_people_typed(survey, privacy_client):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_the_contact_admin_links_to_the_erasure(traces):
+    client = Client()
+    client.force_login(builders.make_staff(is_superuser=True))
+
+    page = client.get(f"/admin/municipalities/contact/{traces.person.pk}/change/")
+
+    assert f'href="/staff/personvern/kontakter/{traces.person.pk}/slett/"' in page.content.decode()
