@@ -90,7 +90,6 @@ def personal_data(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "can_erase": request.user.has_perm(ERASE_PERMISSION),
-            "is_pseudonymised": selectors.is_pseudonymised,
         },
     )
 
