@@ -169,7 +169,7 @@ def _authorship_section(ids: set[int]) -> ReportSection:
             [
                 c.answer_set.wave.title,
                 str(c.answer_set.organisation),
-                c.question.key if c.question else "",
+                c.question.text if c.question else "",
                 c.get_action_display(),
                 _when(c.changed_at),
             ]
