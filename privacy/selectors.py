@@ -287,7 +287,7 @@ def _counts_by_wave(queryset: QuerySet, wave_field: str) -> dict[int, int]:
 
 
 def retention_schedule() -> list[RetentionRow]:
-    """Every wave with its retention date and what is left to pseudonymise (five queries)."""
+    """Every wave with its retention date and what is left to pseudonymise (six queries)."""
     waves = list(Wave.objects.select_related("retention", "edition").order_by("closes_at", "pk"))
     has_author = Q(changed_by__isnull=False) | Q(changed_by_user__isnull=False)
     messages = _counts_by_wave(
@@ -295,6 +295,13 @@ def retention_schedule() -> list[RetentionRow]:
     )
     changes = _counts_by_wave(AnswerChange.objects.filter(has_author), "answer_set__wave_id")
     links = _counts_by_wave(AccessToken.objects.all(), "wave_id")
+    contacts = {
+        row["organisation__edition_id"]: row["n"]
+        for row in Contact.objects.exclude(email__endswith="@" + PSEUDONYM_DOMAIN)
+        .order_by()
+        .values("organisation__edition_id")
+        .annotate(n=Count("pk"))
+    }
     rows = []
     for wave in waves:
         months, is_default = retention_months(wave)
@@ -310,6 +317,8 @@ def retention_schedule() -> list[RetentionRow]:
                     "messages": messages.get(wave.pk, 0),
                     "changes": changes.get(wave.pk, 0),
                     "links": links.get(wave.pk, 0),
+                    # Pseudonymised with the last wave of the register edition.
+                    "contacts": contacts.get(wave.edition_id, 0),
                 },
             )
         )
