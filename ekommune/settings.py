@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ekommune",
     "municipalities",
     "surveys",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -384,6 +385,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "rate-snapshots": {"task": "surveys.rate_snapshots_take", "schedule": 2 * 60.0},
     # Export files may hold personal data: delete them after EXPORT_KEEP_DAYS (the log stays).
     "delete-old-export-files": {"task": "surveys.delete_old_export_files", "schedule": 3600.0},
+    # Pseudonymises waves whose retention period has run out (each wave once).
+    "retention-pseudonymise": {"task": "privacy.retention_pseudonymise_due", "schedule": 3600.0},
 }
 # How long after the last heartbeat /healthz still reports the worker as alive.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
@@ -424,6 +427,10 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
 # Export files are deleted after this many days (the log entry stays): they may hold
 # personal data.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# --- Privacy ---
+# Months after a wave closed before its contact data and per-person authorship are
+# pseudonymised (privacy.tasks); a wave may have its own period (privacy.WaveRetention).
+PRIVACY_RETENTION_MONTHS = env_int("PRIVACY_RETENTION_MONTHS", 24)
 # --- Mailing and staff login protection ----------------------------------------------
 
 # A mail row still queued this long after its task was sent (lost task), or claimed by a worker

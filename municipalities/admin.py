@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .contacts_importer import normalise_email
@@ -161,7 +163,16 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "role", "organisation__name", "=organisation__number"]
     autocomplete_fields = ["organisation"]
     ordering = ["organisation__number", "email"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "erase_link"]
+
+    @admin.display(description=_("personvern"))
+    def erase_link(self, obj: Contact) -> str:
+        # A contact that was ever e-mailed cannot be deleted here (the mail log protects its
+        # rows); erasure removes the personal data and keeps what the figures count.
+        if obj.pk is None:
+            return "–"
+        url = reverse("privacy:contact_erase", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Slett personopplysningene"))
 
     @admin.display(description=_("år"), ordering="organisation__edition__year")
     def edition_year(self, obj: Contact) -> int:

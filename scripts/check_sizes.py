@@ -1,4 +1,5 @@
-"""Fail when a module of surveys/ or municipalities/ passes 600 lines or a function 80 lines.
+"""Fail when a module of surveys/, municipalities/ or privacy/ passes 600 lines or a function
+80 lines.
 
 Long code is split along a seam a reader would name. The few exceptions are listed here with
 their reason, and in the README's architecture section.
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("surveys", "municipalities")
+PACKAGES = ("surveys", "municipalities", "privacy")
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 

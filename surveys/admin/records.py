@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,7 +35,7 @@ from surveys.models import (
 class AnswerSetAdmin(admin.ModelAdmin):
     """Answers are given by the organisations; the admin only lists them."""
 
-    list_display = ["organisation", "wave", "status", "submitted_at", "updated_at"]
+    list_display = ["organisation", "wave", "status", "submitted_at", "updated_at", "history"]
     list_filter = ["wave", "status"]
     list_select_related = ["organisation", "wave"]
     search_fields = ["organisation__name", "organisation__number"]
@@ -41,6 +43,11 @@ class AnswerSetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("historikk"))
+    def history(self, answer_set: AnswerSet) -> str:
+        url = reverse("privacy:answer_set_history", args=[answer_set.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Endringshistorikk"))
 
     def has_change_permission(self, request: HttpRequest, obj: AnswerSet | None = None) -> bool:
         return False

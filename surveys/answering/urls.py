@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from surveys.answering import views
+from surveys.answering import history, views
 
 urlpatterns = [
     path("i/<str:token>/", views.link_open, name="link"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("svar/<slug:wave_slug>/gjenapne/", views.reopen, name="reopen"),
     path("svar/<slug:wave_slug>/kollega/", views.invite_colleague, name="invite_colleague"),
     path("svar/<slug:wave_slug>/forleng/", views.session_extend, name="session_extend"),
+    path("svar/<slug:wave_slug>/historikk/", history.answer_history, name="answer_history"),
 ]
