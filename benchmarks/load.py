@@ -173,7 +173,7 @@ def prepare(wave: Any, seed: int) -> list[Work]:
 
     from benchmarks import generator
     from municipalities.models import Contact
-    from surveys.answering.services import invitation_link_issue
+    from surveys.answering.links import invitation_link_issue
     from surveys.form_engine import Questionnaire
     from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet
 

@@ -222,7 +222,7 @@ def respondent_client(wave, organisation):
     from django.urls import reverse
 
     from municipalities.models import Contact
-    from surveys.answering.services import invitation_link_issue
+    from surveys.answering.links import invitation_link_issue
 
     contact = Contact.objects.filter(organisation=organisation).order_by("id").first()
     client = Client()

@@ -11,13 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from surveys.answering.services import (
-    ServiceError,
-    invitation_link_issue,
-    invitation_link_revoke,
-    invitation_url,
-    response_reopen,
-)
+from surveys.answering.links import invitation_link_issue, invitation_link_revoke, invitation_url
+from surveys.answering.services import ServiceError, response_reopen
 from surveys.models import (
     AccessToken,
     AnswerSet,

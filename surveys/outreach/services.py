@@ -373,12 +373,12 @@ def personal_link(message: OutboundMessage) -> str:
 
     Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
     """
-    from surveys.answering import services
+    from surveys.answering import links
 
-    issued = services.invitation_link_issue(contact=message.contact, wave=message.wave)
+    issued = links.invitation_link_issue(contact=message.contact, wave=message.wave)
     if issued.startswith(("http://", "https://")):
         return issued
-    return services.invitation_url(issued)
+    return links.invitation_url(issued)
 
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:

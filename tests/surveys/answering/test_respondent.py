@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys.answering import services
-from surveys.answering import views as respondent_views
+from surveys.answering import links
+from surveys.answering.views import access as respondent_views
 from surveys.models import AccessToken, Answer, AnswerSet
 from tests import builders
 from tests.conftest import login_respondent
@@ -97,7 +97,7 @@ def test_a_bad_token_is_refused_and_repeated_bad_tokens_are_rate_limited(
 def test_revoking_a_link_ends_its_session_at_once(respondent_client, survey, respondent):
     assert respondent_client.get(OVERVIEW).status_code == 200
 
-    services.invitation_link_revoke(contact=respondent, wave=survey.wave)
+    links.invitation_link_revoke(contact=respondent, wave=survey.wave)
 
     response = respondent_client.get(OVERVIEW)
     assert response.status_code == 403
