@@ -293,7 +293,9 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
         client = respondent_client(wave, organisation)
         queries = {}
         for key, count in generator.FORM_SECTIONS.items():
-            get = PageGet(client, reverse("surveys:section", args=[wave.slug, key]))
+            get = PageGet(
+                client, reverse("surveys:section", args=[wave.slug, organisation.number, key])
+            )
             # 100 requests: this VM's speed drifts, and a median of 40 moved by a fifth.
             samples, cpu = timed_calls(get, repeat=options.repeat(100))
             stats = summary(samples)

@@ -10,12 +10,13 @@ autosave; `submitting`: review, submit, receipt and reopening; `colleagues`: inv
 Views reach the writes only through `surveys.answering.services` (and `links` for opening a link).
 """
 
-from surveys.answering.views.access import link_open, logout, overview, session_extend
+from surveys.answering.views.access import choose, link_open, logout, overview, session_extend
 from surveys.answering.views.colleagues import invite_colleague
 from surveys.answering.views.sections import section, section_autosave
 from surveys.answering.views.submitting import receipt, reopen, review
 
 __all__ = [
+    "choose",
     "invite_colleague",
     "link_open",
     "logout",

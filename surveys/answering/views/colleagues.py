@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 from surveys.answering import services
 from surveys.answering.forms import ColleagueForm
-from surveys.answering.views.access import Access, base_context, respondent_view
+from surveys.answering.views.access import Access, base_context, bound_to_page, respondent_view
 
 # Colleague invitations per organisation and day (a shared link must not become a spam cannon).
 INVITE_LIMIT = 25
 
 
 @respondent_view
+@bound_to_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite_colleague(request: HttpRequest, access: Access) -> HttpResponse:
     form = ColleagueForm(request.POST or None)
@@ -47,7 +48,7 @@ def invite_colleague(request: HttpRequest, access: Access) -> HttpResponse:
                     request,
                     _("Invitasjonen er sendt til %(email)s.") % {"email": colleague.email},
                 )
-                return redirect("surveys:overview", wave_slug=access.wave.slug)
+                return redirect("surveys:overview", access.wave.slug, access.organisation.number)
         if form.errors:
             status = 400
     return render(

@@ -18,6 +18,7 @@ from surveys.answering import selectors, services
 from surveys.answering.views.access import (
     Access,
     base_context,
+    bound_to_page,
     progress_of,
     refusal_message,
     respondent_view,
@@ -130,13 +131,14 @@ def _saved_message(result: services.SectionSaveResult) -> str:
 
 
 @respondent_view
+@bound_to_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, access: Access, section_key: str) -> HttpResponse:
     progress = progress_of(request, access)
     entry = _get_section(progress, section_key)
     if not entry.visible:
         messages.info(request, _("Denne delen gjelder ikke ut fra svarene dine."))
-        return redirect("surveys:overview", wave_slug=access.wave.slug)
+        return redirect("surveys:overview", access.wave.slug, access.organisation.number)
     if request.method != "POST":
         form = _section_form(access, entry, progress)
         revisions = services.answer_revisions(
@@ -195,19 +197,20 @@ def _navigate(
 ) -> HttpResponse:
     action = request.POST.get("action", "save")
     previous, following = progress.neighbours(entry.section.key)
-    slug = access.wave.slug
+    here = (access.wave.slug, access.organisation.number)
     if action == "next" and following is not None:
-        return redirect("surveys:section", wave_slug=slug, section_key=following.key)
+        return redirect("surveys:section", *here, following.key)
     if action == "previous" and previous is not None:
-        return redirect("surveys:section", wave_slug=slug, section_key=previous.key)
+        return redirect("surveys:section", *here, previous.key)
     if action in {"overview", "next"}:
-        return redirect("surveys:overview", wave_slug=slug)
+        return redirect("surveys:overview", *here)
     if action == "review":
-        return redirect("surveys:review", wave_slug=slug)
-    return redirect("surveys:section", wave_slug=slug, section_key=entry.section.key)
+        return redirect("surveys:review", *here)
+    return redirect("surveys:section", *here, entry.section.key)
 
 
 @respondent_view
+@bound_to_page
 @require_POST
 def section_autosave(request: HttpRequest, access: Access, section_key: str) -> JsonResponse:
     """The same save as the Save button, answered in JSON for static/js/respondent_section.js."""

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.answering import selectors, services
-from surveys.answering.views.access import Access, base_context, refusal_message, respondent_view
+from surveys.answering.views.access import (
+    Access,
+    base_context,
+    bound_to_page,
+    refusal_message,
+    respondent_view,
+    show_problems_forget,
+    show_problems_remember,
+)
 
 
 def _problem_summary(access: Access, progress: selectors.ResponseProgress) -> list[dict[str, str]]:
@@ -20,7 +28,7 @@ def _problem_summary(access: Access, progress: selectors.ResponseProgress) -> li
     for entry, problem in progress.problems:
         url = reverse(
             "surveys:section",
-            kwargs={"wave_slug": access.wave.slug, "section_key": entry.section.key},
+            args=[access.wave.slug, access.organisation.number, entry.section.key],
         )
         summary.append(
             {
@@ -34,10 +42,11 @@ def _problem_summary(access: Access, progress: selectors.ResponseProgress) -> li
 
 
 @respondent_view
+@bound_to_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, access: Access) -> HttpResponse:
     if access.answer_set.is_submitted:
-        return redirect("surveys:receipt", wave_slug=access.wave.slug)
+        return redirect("surveys:receipt", access.wave.slug, access.organisation.number)
     status = 200
     confirm_error = ""
     if request.method == "POST":
@@ -54,13 +63,13 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
                 )
             except services.ServiceError as error:
                 if error.code == "incomplete":
-                    request.session["respondent_show_problems"] = True
+                    show_problems_remember(request, access)
                 messages.error(request, error.message)
                 status = 409 if error.code == "closed" else 400
             else:
-                request.session.pop("respondent_show_problems", None)
+                show_problems_forget(request, access.key)
                 messages.success(request, _("Takk! Svarene er sendt inn."))
-                return redirect("surveys:receipt", wave_slug=access.wave.slug)
+                return redirect("surveys:receipt", access.wave.slug, access.organisation.number)
     progress = selectors.response_progress(
         wave=access.wave,
         organisation=access.organisation,
@@ -86,7 +95,7 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
 def receipt(request: HttpRequest, access: Access) -> HttpResponse:
     if not access.answer_set.is_submitted:
         messages.info(request, _("Svarene er ikke sendt inn ennå."))
-        return redirect("surveys:overview", wave_slug=access.wave.slug)
+        return redirect("surveys:overview", access.wave.slug, access.organisation.number)
     progress = selectors.response_progress(
         wave=access.wave, organisation=access.organisation, answer_set=access.answer_set
     )
@@ -94,6 +103,7 @@ def receipt(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @respondent_view
+@bound_to_page
 @require_POST
 def reopen(request: HttpRequest, access: Access) -> HttpResponse:
     try:
@@ -102,6 +112,6 @@ def reopen(request: HttpRequest, access: Access) -> HttpResponse:
         )
     except services.ServiceError as error:
         messages.error(request, error.message)
-        return redirect("surveys:overview", wave_slug=access.wave.slug)
+        return redirect("surveys:overview", access.wave.slug, access.organisation.number)
     messages.success(request, _("Svarene er åpnet for endring. Husk å sende dem inn igjen."))
-    return redirect("surveys:overview", wave_slug=access.wave.slug)
+    return redirect("surveys:overview", access.wave.slug, access.organisation.number)
