@@ -33,6 +33,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Contact
+from surveys.answering.errors import ServiceError
 from surveys.form_engine import format_answer
 from surveys.models import Answer, AnswerChange, AnswerSet, Question
 
@@ -45,6 +46,16 @@ MAX_REVISIONS_LENGTH = 20_000
 _COUNTED = [AnswerChange.Action.CHANGED, AnswerChange.Action.CLEARED]
 
 
+def _malformed() -> ServiceError:
+    return ServiceError(
+        _(
+            "Skjemaet kom ikke riktig fram, og ingenting ble lagret. Det du skrev, står i "
+            "skjemaet under: trykk «Lagre» igjen, eller last siden på nytt."
+        ),
+        code="malformed",
+    )
+
+
 class Choice(StrEnum):
     """The person's answer in the conflict panel."""
 
@@ -53,14 +64,22 @@ class Choice(StrEnum):
 
 
 def _parse_revisions(raw: str) -> dict[str, int]:
-    if not raw or len(raw) > MAX_REVISIONS_LENGTH:
+    """The page's {question_key: revision}; ServiceError(code='malformed') when it is not one.
+
+    Only our page writes this field, so anything else was tampered with or mangled on the way:
+    refused, rather than saved as if the page had loaded nothing (or, for deeply nested
+    JSON, rather than a RecursionError from the decoder).
+    """
+    if not raw:
         return {}
     try:
+        if len(raw) > MAX_REVISIONS_LENGTH:
+            raise ValueError("too long")
         data = json.loads(raw)
-    except ValueError:
-        return {}
+    except (ValueError, RecursionError) as error:
+        raise _malformed() from error
     if not isinstance(data, dict):
-        return {}
+        raise _malformed()
     return {
         str(key): value
         for key, value in data.items()
@@ -95,9 +114,11 @@ class SectionEdit:
             choice = data.get(f"conflict__{key}")
             if choice == Choice.MINE:
                 try:
-                    keep_mine[key] = int(data.get(f"conflict_revision__{key}", ""))
-                except ValueError:
-                    pass
+                    revision = int(data.get(f"conflict_revision__{key}", ""))
+                except (TypeError, ValueError):
+                    continue
+                if revision >= 0:
+                    keep_mine[key] = revision
             elif choice == Choice.THEIRS:
                 keep_theirs.add(key)
         return cls(

@@ -90,6 +90,7 @@ class _SaveOutcome:
     revisions: dict[str, int]
     result: services.SectionSaveResult | None
     refusal: str = ""
+    status: int = 409
 
 
 def _save(
@@ -100,11 +101,14 @@ def _save(
 ) -> _SaveOutcome:
     form = _section_form(access, entry, progress, data=request.POST)
     form.is_valid()
-    edit = services.SectionEdit.from_post(
-        request.POST,
-        answers={key: (a.value, a.other_text) for key, a in form.valid_answers.items()},
-        hidden=form.hidden_keys,
-    )
+    try:
+        edit = services.SectionEdit.from_post(
+            request.POST,
+            answers={key: (a.value, a.other_text) for key, a in form.valid_answers.items()},
+            hidden=form.hidden_keys,
+        )
+    except services.ServiceError as error:
+        return _SaveOutcome(form, {}, None, error.message, status=400)
     if not access.can_edit:
         return _SaveOutcome(form, dict(edit.revisions), None, refusal_message(access))
     try:
@@ -159,7 +163,7 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
             outcome.revisions,
             notice=outcome.refusal,
             refused=True,
-            status=409,
+            status=outcome.status,
         )
     result = outcome.result
     if result.conflicts or outcome.form.errors:
@@ -220,7 +224,7 @@ def section_autosave(request: HttpRequest, access: Access, section_key: str) -> 
     if outcome.refusal:
         return JsonResponse(
             {"status": "refused", "message": outcome.refusal, "revisions": outcome.revisions},
-            status=409,
+            status=outcome.status,
         )
     result = outcome.result
     payload: dict[str, Any] = {
