@@ -1,12 +1,15 @@
 """Pages for municipality staff answering a wave through their personal link.
 
-Access: opening /i/<token>/ starts a session scoped to one organisation and one wave (a fresh
-session key) and redirects to an address without the token. Every later request goes through
-`access.get_access`, which re-checks that the link is still valid, so revoking a link ends its
-sessions at once. Every page that shows answers is sent with Cache-Control: no-store.
+Access: opening /i/<token>/ adds that link's organisation and wave to the session (under a
+fresh session key) and redirects to an address without the token. A session may hold several
+organisations; every page's address names the one it is for (/svar/<wave>/<number>/...), and
+every form carries it too, so a POST is checked against what its page was rendered for. Every
+request goes through `access.get_access`, which re-checks that the link is still valid, so
+revoking a link ends its access at once. Pages that show answers are sent with no-store.
 
 `access`: opening a link, the session and leaving; `sections`: a section page with saving and
-autosave; `submitting`: review, submit, receipt and reopening; `colleagues`: inviting one.
+autosave; `submitting`: review, submit, receipt and reopening; `colleagues`: inviting one;
+`csrf`: the page for a form whose CSRF check failed, which keeps what was typed.
 Views reach the writes only through `surveys.answering.services` (and `links` for opening a link).
 """
 
