@@ -140,6 +140,7 @@ class Work:
     first_page: str
     sections: list[tuple[str, dict[str, Any]]]
     review: str
+    organisation: str
 
 
 @dataclass
@@ -173,7 +174,7 @@ def prepare(wave: Any, seed: int) -> list[Work]:
 
     from benchmarks import generator
     from municipalities.models import Contact
-    from surveys.answering.services import invitation_link_issue
+    from surveys.answering.links import invitation_link_issue
     from surveys.form_engine import Questionnaire
     from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet
 
@@ -207,8 +208,13 @@ def prepare(wave: Any, seed: int) -> list[Work]:
         planned = generator.plan_answers(questionnaire, organisation.kind, rng, complete=True)
         sections = [
             (
-                reverse("surveys:section", args=[wave.slug, section.key]),
-                {**post_data(questionnaire, answers), "action": "save", "revisions": "{}"},
+                reverse("surveys:section", args=[wave.slug, organisation.number, section.key]),
+                {
+                    **post_data(questionnaire, answers),
+                    "action": "save",
+                    "revisions": "{}",
+                    "organisation": organisation.number,
+                },
             )
             for section, answers in planned.sections
         ]
@@ -218,7 +224,8 @@ def prepare(wave: Any, seed: int) -> list[Work]:
                 link=reverse("surveys:link", args=[raw]),
                 first_page=sections[0][0],
                 sections=sections,
-                review=reverse("surveys:review", args=[wave.slug]),
+                review=reverse("surveys:review", args=[wave.slug, organisation.number]),
+                organisation=organisation.number,
             )
         )
     return work
@@ -270,7 +277,9 @@ def client_loop(
                 outcome.failures.append(f"save {path} {status}")
         started = time.perf_counter()
         status, location, _text = browser.request(
-            "POST", work.review, {"confirm": "yes", "csrfmiddlewaretoken": token}
+            "POST",
+            work.review,
+            {"confirm": "yes", "organisation": work.organisation, "csrfmiddlewaretoken": token},
         )
         elapsed = (time.perf_counter() - started) * 1000
         if status == 302 and "kvittering" in location:

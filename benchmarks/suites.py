@@ -222,7 +222,7 @@ def respondent_client(wave, organisation):
     from django.urls import reverse
 
     from municipalities.models import Contact
-    from surveys.answering.services import invitation_link_issue
+    from surveys.answering.links import invitation_link_issue
 
     contact = Contact.objects.filter(organisation=organisation).order_by("id").first()
     client = Client()
@@ -293,7 +293,9 @@ def run_section(sizes: list[int], options: Options) -> list[Table]:
         client = respondent_client(wave, organisation)
         queries = {}
         for key, count in generator.FORM_SECTIONS.items():
-            get = PageGet(client, reverse("surveys:section", args=[wave.slug, key]))
+            get = PageGet(
+                client, reverse("surveys:section", args=[wave.slug, organisation.number, key])
+            )
             # 100 requests: this VM's speed drifts, and a median of 40 moved by a fifth.
             samples, cpu = timed_calls(get, repeat=options.repeat(100))
             stats = summary(samples)

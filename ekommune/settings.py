@@ -308,6 +308,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check on a respondent form keeps what was typed and offers to save it again.
+CSRF_FAILURE_VIEW = "surveys.answering.views.csrf.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 3600)
 # A session's expiry is renewed by use, at most once per SESSION_RENEW_SECONDS (and at least

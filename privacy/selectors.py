@@ -39,13 +39,17 @@ def respondent_sessions(*, contact_ids: set[int] | None = None, wave_id: int | N
     """Unexpired sessions of respondents, of these contacts or of this wave: (key, data)."""
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         data = session.get_decoded().get(RESPONDENT_SESSION_KEY)
-        if not isinstance(data, dict):
+        grants = data.get("grants") if isinstance(data, dict) else None
+        if not isinstance(grants, list):
             continue
-        if contact_ids is not None and data.get("contact") not in contact_ids:
-            continue
-        if wave_id is not None and data.get("wave") != wave_id:
-            continue
-        yield session.session_key, session.expire_date
+        # A session may hold several organisations' links: it matches when any of them does.
+        if any(
+            isinstance(grant, dict)
+            and (contact_ids is None or grant.get("contact") in contact_ids)
+            and (wave_id is None or grant.get("wave") == wave_id)
+            for grant in grants
+        ):
+            yield session.session_key, session.expire_date
 
 
 def log_entries_mentioning(texts: list[str]) -> QuerySet[LogEntry]:

@@ -160,7 +160,7 @@ def make_question(**overrides: Any) -> Question:
 
 def make_access_link(**overrides: Any) -> str:
     """A personal link token for a contact and wave (issued through the real service)."""
-    from surveys.answering.services import invitation_link_issue
+    from surveys.answering.links import invitation_link_issue
 
     wave = overrides.pop("wave", None) or make_wave()
     contact = overrides.pop("contact", None) or make_contact(
@@ -172,6 +172,7 @@ def make_access_link(**overrides: Any) -> str:
 def make_saved_answer(**overrides: Any):
     """An answer saved through `response_save_section`, so its history and revision exist."""
     from surveys.answering.services import (
+        SectionEdit,
         answer_revisions,
         response_get_or_create,
         response_save_section,
@@ -186,8 +187,10 @@ def make_saved_answer(**overrides: Any):
     response_save_section(
         answer_set=answer_set,
         section=question.section,
-        answers={question.key: (overrides.pop("value"), overrides.pop("other_text", ""))},
-        revisions=revisions,
+        edit=SectionEdit(
+            answers={question.key: (overrides.pop("value"), overrides.pop("other_text", ""))},
+            revisions=revisions,
+        ),
         contact=overrides.pop("contact", None),
         now=overrides.pop("now", None),
     )

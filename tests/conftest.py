@@ -131,10 +131,10 @@ class Survey:
 
         self.wave = builders.make_wave(slug="ekommune-test", title="eKommune testrunde")
         self.organisation = builders.make_organisation(
-            edition=self.wave.edition, name="Testnes kommune"
+            edition=self.wave.edition, name="Testnes kommune", number="3101"
         )
         self.other_organisation = builders.make_organisation(
-            edition=self.wave.edition, name="Andre kommune"
+            edition=self.wave.edition, name="Andre kommune", number="3102"
         )
         self.general = builders.make_section(
             wave=self.wave, key="generelt", position=1, title="Generelt"

@@ -13,13 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from surveys.answering.services import (
-    ServiceError,
-    invitation_link_issue,
-    invitation_link_revoke,
-    invitation_url,
-    response_reopen,
-)
+from surveys.answering.links import invitation_link_issue, invitation_link_revoke, invitation_url
+from surveys.answering.services import ServiceError, response_reopen
 from surveys.models import (
     AccessToken,
     AnswerSet,

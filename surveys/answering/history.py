@@ -1,8 +1,7 @@
 """The history of an answer set: who changed which answer when, with the old and new value.
 
-`answer_set_history` is the read (used by the staff page too); `answer_history` is the
-respondent's page, behind the same access rule as every respondent page (own organisation and
-wave only).
+A read used by the respondent's history page (`views.history`) and by the staff page of the
+privacy app.
 """
 
 from __future__ import annotations
@@ -10,12 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from surveys.answering.views import Access, _base_context, respondent_view
 from surveys.form_engine import Questionnaire, format_answer
 from surveys.models import AnswerChange, AnswerSet
 
@@ -70,10 +65,3 @@ def answer_set_history(*, answer_set: AnswerSet, staff_names: bool = False) -> l
             )
         )
     return entries
-
-
-@require_safe
-@respondent_view
-def answer_history(request: HttpRequest, access: Access) -> HttpResponse:
-    entries = answer_set_history(answer_set=access.answer_set)
-    return render(request, "answering/history.html", _base_context(access, entries=entries))

@@ -1,4 +1,4 @@
-"""Every respondent write: invitation links, the shared answer set, saving, submitting, reopening.
+"""Every respondent write: the shared answer set, saving, submitting, reopening, colleagues.
 
 Concurrency rules, enforced here and proven on PostgreSQL in tests/surveys:
 - one answer set per organisation and wave: the unique constraint decides, a loser of the
@@ -7,129 +7,65 @@ Concurrency rules, enforced here and proven on PostgreSQL in tests/surveys:
   racing a submit either lands before the submitted snapshot or sees "submitted" and is refused;
 - a save writes only the questions this person changed; a question a colleague changed since
   the page was loaded is returned as a conflict with both values, never silently overwritten.
+  The protocol lives in `surveys.answering.conflicts`; callers reach it through this module.
 
-Revisions: the revision of a question's answer is the number of recorded changes to it
-(AnswerChange rows), so it keeps increasing even when an answer is cleared and given again.
+Personal links are issued and opened in `surveys.answering.links`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Contact, Organisation
 from surveys import queue
-from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet, Question, Section, Wave
+from surveys.answering import emails, selectors
+from surveys.answering.conflicts import (
+    AnswerValue,
+    Conflict,
+    SectionEdit,
+    Write,
+    answer_revisions,
+    normalise_answer,
+    resolve,
+)
+from surveys.answering.errors import ServiceError
+from surveys.answering.links import check_wave_targets, invitation_link_issue, invitation_url
+from surveys.models import Answer, AnswerChange, AnswerSet, Question, Section, Wave
+
+# Callers of the save use these from the conflict protocol without reaching into it.
+__all__ = [
+    "AnswerValue",
+    "Conflict",
+    "SectionEdit",
+    "SectionSaveResult",
+    "ServiceError",
+    "SubmitResult",
+    "answer_revisions",
+    "colleague_invite",
+    "normalise_answer",
+    "rate_snapshot_queue_soon",
+    "response_get_or_create",
+    "response_reopen",
+    "response_save_section",
+    "response_submit",
+]
 
 logger = logging.getLogger(__name__)
 
-# 32 random bytes = 256 bits, well above the 128 bits the issue asks for.
-TOKEN_BYTES = 32
 
-# (value, other_text): the shape of one answer as the form engine cleans it.
-AnswerValue = tuple[Any, str]
-
-
-class ServiceError(Exception):
-    """The one domain error of the respondent side; `message` is shown to the person."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-
-
-# --- Invitation links ------------------------------------------------------------------------
-
-
-def token_hash(raw_token: str) -> str:
-    """The SHA-256 (hex) under which a raw link token is stored."""
-    return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
-
-
-def invitation_url(raw_token: str) -> str:
-    """The absolute address of a personal link (SITE_URL + /i/<token>/)."""
-    return f"{settings.SITE_URL}{reverse('surveys:link', args=[raw_token])}"
-
-
-def _check_wave_targets(*, wave: Wave, organisation: Organisation) -> None:
-    if organisation.edition_id != wave.edition_id or not wave.targets(organisation.kind):
-        raise ServiceError(
-            _("Denne organisasjonen er ikke med i undersøkelsen."), code="not_targeted"
-        )
-
-
-def invitation_link_issue(
-    *,
-    contact: Contact,
-    wave: Wave,
-    created_by: Any = None,
-    invited_by: Contact | None = None,
-    now: datetime | None = None,
-) -> str:
-    """Create a personal link for this contact and wave; returns the raw token (shown once)."""
-    _check_wave_targets(wave=wave, organisation=contact.organisation)
-    if not contact.is_active:
-        raise ServiceError(_("Kontaktpersonen er deaktivert."), code="inactive_contact")
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
-    AccessToken.objects.create(
-        contact=contact,
-        wave=wave,
-        token_hash=token_hash(raw),
-        created_at=now or timezone.now(),
-        created_by=created_by,
-        invited_by=invited_by,
-    )
-    return raw
-
-
-def invitation_link_revoke(*, contact: Contact, wave: Wave, now: datetime | None = None) -> int:
-    """Revoke every link of this contact in this wave; their sessions end on the next request."""
-    return AccessToken.objects.filter(contact=contact, wave=wave, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
-    )
-
-
-def access_token_use(*, raw_token: str, now: datetime | None = None) -> AccessToken:
-    """Resolve an opened link; raises ServiceError(code='invalid'|'closed')."""
-    now = now or timezone.now()
-    token = (
-        AccessToken.objects.usable()
-        .select_related("contact__organisation", "wave")
-        .filter(token_hash=token_hash(raw_token))
-        # One row at most: without order_by() the model's ordering would join and sort
-        # four more tables for nothing.
-        .order_by()
-        .first()
-    )
-    if token is None:
-        raise ServiceError(
-            _("Lenken er ugyldig eller trukket tilbake. Be om en ny lenke fra KS."),
-            code="invalid",
-        )
-    if not token.wave.is_open(now):
-        raise ServiceError(
-            _("Undersøkelsen er ikke åpen for svar nå. Lenken virker bare mens den er åpen."),
-            code="closed",
-        )
-    AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
-    return token
+# --- Colleagues ------------------------------------------------------------------------------
 
 
 def colleague_invite(
@@ -141,8 +77,6 @@ def colleague_invite(
     now: datetime | None = None,
 ) -> Contact:
     """Add a colleague as a contact of the inviter's organisation and e-mail them a link."""
-    from surveys.answering import emails
-
     now = now or timezone.now()
     email = email.strip().lower()
     name = " ".join(name.split())[:200]
@@ -194,7 +128,7 @@ def colleague_invite(
 
 def response_get_or_create(*, wave: Wave, organisation: Organisation) -> AnswerSet:
     """The organisation's one answer set in this wave, created on first use (race-safe)."""
-    _check_wave_targets(wave=wave, organisation=organisation)
+    check_wave_targets(wave=wave, organisation=organisation)
     answer_set = AnswerSet.objects.filter(wave=wave, organisation=organisation).first()
     if answer_set is None:
         try:
@@ -208,39 +142,7 @@ def response_get_or_create(*, wave: Wave, organisation: Organisation) -> AnswerS
     return answer_set
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def normalise_answer(value: Any, other_text: str = "") -> AnswerValue:
-    """Empty answers become (None, ""); the other-text is kept only with a value."""
-    if isinstance(value, str):
-        value = value.strip()
-    if _empty(value):
-        return (None, "")
-    return (value, (other_text or "").strip())
-
-
-def _same(a: AnswerValue, b: AnswerValue) -> bool:
-    def canonical(value: Any) -> Any:
-        # Multiple choice: the order of ticked codes carries no meaning.
-        if isinstance(value, list):
-            return sorted(str(item) for item in value)
-        return value
-
-    return canonical(a[0]) == canonical(b[0]) and (a[1] or "") == (b[1] or "")
-
-
-@dataclass
-class Conflict:
-    """A question a colleague changed after this person loaded the page."""
-
-    question: Question
-    mine: AnswerValue
-    theirs: AnswerValue
-    theirs_revision: int
-    changed_by: str
-    changed_at: datetime | None
+# --- Saving a section ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -248,7 +150,10 @@ class SectionSaveResult:
     saved: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # The current revision of every question the save touched.
     revisions: dict[str, int] = field(default_factory=dict)
+    # What the page carries next: conflicting questions keep the revision the person loaded.
+    page_revisions: dict[str, int] = field(default_factory=dict)
     saved_at: datetime | None = None
 
     @property
@@ -293,66 +198,16 @@ def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> AnswerSet:
     return locked
 
 
-def _contact_name(contact: Contact | None, user: Any) -> str:
-    if contact is not None:
-        return contact.name or contact.email
-    if user is not None:
-        return str(_("KS-administrator"))
-    return ""
-
-
-def _value_at_revision(history: list[AnswerChange], revision: int) -> AnswerValue | None:
-    """The answer as it was after its `revision`-th change; None when history is missing."""
-    if revision <= 0:
-        return (None, "")
-    if revision > len(history):
-        return None
-    change = history[revision - 1]
-    if change.action == AnswerChange.Action.CLEARED:
-        return (None, "")
-    return (change.value, change.other_text)
-
-
-def answer_revisions(
-    *,
-    answer_set: AnswerSet,
-    questions: Iterable[Question],
-    answers: Iterable[Answer] | None = None,
-) -> dict[str, int]:
-    """Current revision per question key; the page carries it to detect conflicts.
-
-    A stored answer's revision is its count of changes (each save sets it to that count
-    plus one, next to its change row). A question without a stored answer was never
-    answered (0) unless the set has had an answer cleared; only then are its changes
-    counted. Queries: the stored answers unless `answers` (the set's stored answers of
-    these questions or more) are given, and that count.
-    """
-    from django.db.models import Count
-
-    questions = list(questions)
-    by_id = {q.pk: q.key for q in questions}
-    if answers is not None:
-        stored = {answer.question_id: answer.revision for answer in answers}
-    else:
-        stored = dict(
-            Answer.objects.filter(answer_set=answer_set, question_id__in=by_id).values_list(
-                "question_id", "revision"
-            )
-        )
-    unanswered = [pk for pk in by_id if pk not in stored]
-    counts = {}
-    if unanswered and answer_set.answers_cleared:
-        counts = dict(
-            AnswerChange.objects.filter(
-                answer_set=answer_set,
-                question_id__in=unanswered,
-                action__in=[AnswerChange.Action.CHANGED, AnswerChange.Action.CLEARED],
-            )
-            .values_list("question_id")
-            .annotate(n=Count("id"))
-            .values_list("question_id", "n")
-        )
-    return {key: stored.get(pk) or counts.get(pk, 0) for pk, key in by_id.items()}
+def _section_questions(section: Section, locked: AnswerSet) -> dict[str, Question]:
+    """The section's questions that apply to the organisation, by key."""
+    kind = locked.organisation.kind
+    if section.wave_id != locked.wave_id or not section.applies_to_kind(kind):
+        raise ServiceError(_("Denne delen finnes ikke i undersøkelsen."), code="not_found")
+    # The questionnaire's questions when the section comes from it (cached, with choices).
+    questions = getattr(section, "question_list", None)
+    if questions is None:
+        questions = Question.objects.filter(section=section)
+    return {q.key: q for q in questions if q.applies_to_kind(kind)}
 
 
 @transaction.atomic
@@ -360,19 +215,13 @@ def response_save_section(
     *,
     answer_set: AnswerSet,
     section: Section,
-    answers: Mapping[str, AnswerValue],
-    revisions: Mapping[str, int],
-    hidden: Iterable[str] = (),
+    edit: SectionEdit,
     contact: Contact | None = None,
     user: Any = None,
     now: datetime | None = None,
     stored: Iterable[Answer] | None = None,
 ) -> SectionSaveResult:
-    """Save the valid answers of one section that this person changed; report conflicts.
-
-    `answers` maps question keys to (value, other_text) as cleaned by the form engine (only
-    the questions that validated); `revisions` the revision per key when the page was loaded;
-    `hidden` the keys whose condition is not met, whose stored answers are removed.
+    """Save the answers of one section that this person changed; report conflicts.
 
     `stored`: the set's answers as the caller read them *after* reading `answer_set`. Every
     write to a set's answers moves its `updated_at`, so when the locked row still has the
@@ -380,105 +229,40 @@ def response_save_section(
     """
     now = now or timezone.now()
     locked = _lock_for_writing(answer_set, now)
-    organisation = locked.organisation
-    if section.wave_id != locked.wave_id or not section.applies_to_kind(organisation.kind):
-        raise ServiceError(_("Denne delen finnes ikke i undersøkelsen."), code="not_found")
-
-    # The questionnaire's questions when the section comes from it (cached, with choices).
-    section_questions = getattr(section, "question_list", None)
-    if section_questions is None:
-        section_questions = Question.objects.filter(section=section)
-    questions = {q.key: q for q in section_questions if q.applies_to_kind(organisation.kind)}
-    hidden = {key for key in hidden if key in questions}
-    wanted = {
-        key: normalise_answer(*value)
-        for key, value in answers.items()
-        if key in questions and key not in hidden
-    }
-    touched = [questions[key] for key in set(wanted) | hidden]
-    touched_ids = {question.pk for question in touched}
-    if stored is not None and locked.updated_at == answer_set.updated_at:
-        existing = {a.question_id: a for a in stored if a.question_id in touched_ids}
-    else:
-        existing = {
-            a.question_id: a
-            for a in Answer.objects.filter(answer_set=locked, question_id__in=touched_ids)
-        }
-    current_revisions = answer_revisions(
-        answer_set=locked, questions=touched, answers=existing.values()
+    questions = _section_questions(section, locked)
+    ids = {q.pk for key, q in questions.items() if key in edit.answers or key in edit.hidden}
+    if stored is None or locked.updated_at != answer_set.updated_at:
+        stored = Answer.objects.filter(answer_set=locked, question_id__in=ids)
+    current = {answer.question_id: answer for answer in stored if answer.question_id in ids}
+    resolution = resolve(
+        answer_set=locked, questions=questions, edit=edit, stored=current, editor=contact
     )
-    result = SectionSaveResult(saved_at=now)
-    histories: dict[int, list[AnswerChange]] | None = None
+    result = SectionSaveResult(
+        saved_at=now, conflicts=resolution.conflicts, revisions=resolution.revisions
+    )
+    _write(locked, resolution.writes, current, result, contact=contact, user=user)
+    result.page_revisions = resolution.page_revisions(edit, result.revisions)
+    if result.cleared:
+        answer_set.answers_cleared = True  # the caller's copy counts changes from now on
+    return result
 
-    def history_of(question: Question) -> list[AnswerChange]:
-        nonlocal histories
-        if histories is None:
-            histories = {}
-            for change in (
-                AnswerChange.objects.filter(
-                    answer_set=locked,
-                    question__in=touched,
-                    action__in=[AnswerChange.Action.CHANGED, AnswerChange.Action.CLEARED],
-                )
-                .select_related("changed_by")
-                .order_by("changed_at", "id")
-            ):
-                histories.setdefault(change.question_id, []).append(change)
-        return histories.get(question.pk, [])
 
-    changes: list[tuple[Question, AnswerValue, int]] = []
-    for key, mine in wanted.items():
-        question = questions[key]
-        answer = existing.get(question.pk)
-        current: AnswerValue = (answer.value, answer.other_text) if answer else (None, "")
-        current_revision = current_revisions[key]
-        if _same(mine, current):
-            continue
-        loaded_revision = int(revisions.get(key, 0) or 0)
-        if current_revision != loaded_revision:
-            loaded = _value_at_revision(history_of(question), loaded_revision)
-            if loaded is not None and _same(mine, loaded):
-                # This person did not touch it: keep the colleague's newer answer.
-                continue
-            since = history_of(question)[loaded_revision:]
-            if (
-                loaded is not None
-                and contact is not None
-                and since
-                and all(change.changed_by_id == contact.pk for change in since)
-            ):
-                # Only this person changed it since (an autosave still in flight when they
-                # pressed Save, a second tab): their newest text wins, nobody is overwritten.
-                changes.append((question, mine, current_revision))
-                continue
-            last = history_of(question)[-1] if history_of(question) else None
-            result.conflicts.append(
-                Conflict(
-                    question=question,
-                    mine=mine,
-                    theirs=current,
-                    theirs_revision=current_revision,
-                    changed_by=(
-                        _contact_name(last.changed_by, last.changed_by_user) if last else ""
-                    ),
-                    changed_at=last.changed_at if last else None,
-                )
-            )
-            continue
-        changes.append((question, mine, current_revision))
-
-    # A hidden question's answer is not kept; with open conflicts we wait, because the
-    # conflicting answer may be the one that decides the condition.
-    if not result.conflicts:
-        for key in hidden:
-            question = questions[key]
-            if question.pk in existing:
-                changes.append((question, (None, ""), current_revisions[key]))
-
+def _write(
+    locked: AnswerSet,
+    writes: list[Write],
+    current: Mapping[int, Answer],
+    result: SectionSaveResult,
+    *,
+    contact: Contact | None,
+    user: Any,
+) -> None:
+    """Write the answers with one history row each, and note them in `result`."""
+    now = result.saved_at
     history: list[AnswerChange] = []
     new_answers: list[Answer] = []
-    for question, (value, other_text), current_revision in changes:
-        answer = existing.get(question.pk)
+    for write in writes:
+        question, (value, other_text) = write.question, write.value
+        answer = current.get(question.pk)
         previous = answer.value if answer else None
         if value is None:
             if answer is None:
@@ -490,7 +274,7 @@ def response_save_section(
             fields = {
                 "value": value,
                 "other_text": other_text,
-                "revision": current_revision + 1,
+                "revision": write.revision + 1,
                 "changed_at": now,
                 "changed_by": contact,
                 "changed_by_user": user,
@@ -517,18 +301,15 @@ def response_save_section(
                 changed_by_user=user,
             )
         )
-        current_revisions[question.key] = current_revision + 1
+        result.revisions[question.key] = write.revision + 1
     if new_answers:
         Answer.objects.bulk_create(new_answers)
     if history:
         AnswerChange.objects.bulk_create(history)
-        touched_set = {"updated_at": now}
+        touched_set: dict[str, Any] = {"updated_at": now}
         if result.cleared:
             touched_set["answers_cleared"] = True
-            answer_set.answers_cleared = True  # the caller's copy counts changes from now on
         AnswerSet.objects.filter(pk=locked.pk).update(**touched_set)
-    result.revisions = current_revisions
-    return result
 
 
 # --- Submit and reopen -------------------------------------------------------------------------
@@ -548,8 +329,6 @@ def response_submit(
     now: datetime | None = None,
 ) -> SubmitResult:
     """Submit once: a repeated submit is a no-op; incomplete answers raise 'incomplete'."""
-    from surveys.answering import emails, selectors
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_answer_set(answer_set)

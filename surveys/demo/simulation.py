@@ -196,9 +196,13 @@ class Simulator:
         services.response_save_section(
             answer_set=answer_set,
             section=section,
-            answers={key: (a.value, a.other_text) for key, a in form.valid_answers.items()},
-            revisions=services.answer_revisions(answer_set=answer_set, questions=form.questions),
-            hidden=form.hidden_keys,
+            edit=services.SectionEdit(
+                answers={key: (a.value, a.other_text) for key, a in form.valid_answers.items()},
+                revisions=services.answer_revisions(
+                    answer_set=answer_set, questions=form.questions
+                ),
+                hidden=form.hidden_keys,
+            ),
             contact=contact,
             now=at,
         )

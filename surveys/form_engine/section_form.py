@@ -149,6 +149,19 @@ class SectionForm(forms.Form):
 
     # -- validation ---------------------------------------------------------------------------
 
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        # A field that takes one answer but was posted several (q=ja&q=nei) is an error: the
+        # last value must not win silently.
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            if len(getlist(self.add_prefix(name))) > 1:
+                self.add_error(name, _("Velg bare ett svar her."))
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         page_values: dict[str, AnswerValue] = {}

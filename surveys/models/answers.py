@@ -33,7 +33,7 @@ class AnswerSet(models.Model):
     )
     # Set once an answer of the set has been cleared. Until then a question without a
     # stored answer has never been answered (revision 0), and pages and saves need not
-    # count its changes (surveys.answering.services.answer_revisions).
+    # count its changes (surveys.answering.conflicts.answer_revisions).
     answers_cleared = models.BooleanField(default=False, editable=False)
 
     class Meta:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, Organisation
 from surveys import queue
-from surveys.answering import services as answering
+from surveys.answering import links
 from surveys.models import (
     AnswerSet,
     MailKind,
@@ -355,10 +355,10 @@ def personal_link(message: OutboundMessage) -> str:
 
     Issuing a new link does not revoke the earlier ones: a reminder never ends a session.
     """
-    issued = answering.invitation_link_issue(contact=message.contact, wave=message.wave)
+    issued = links.invitation_link_issue(contact=message.contact, wave=message.wave)
     if issued.startswith(("http://", "https://")):
         return issued
-    return answering.invitation_url(issued)
+    return links.invitation_url(issued)
 
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from benchmarks import generator
 from municipalities.models import Contact, Organisation, OrganisationKind, SizeClass
 from surveys.answering.services import (
+    SectionEdit,
     response_get_or_create,
     response_save_section,
     response_submit,
@@ -79,8 +80,7 @@ def test_bulk_rows_equal_the_rows_of_the_respondent_services(bench_wave, kind, c
         result = response_save_section(
             answer_set=answer_set,
             section=section,
-            answers=answers,
-            revisions={},
+            edit=SectionEdit(answers=answers),
             contact=contact,
             now=moment,
         )

@@ -12,7 +12,7 @@ def test_review_conflict_read_only_and_error_pages_are_accessible(
     transactional_db, live_server, browser, survey, respondent, colleague
 ):
     base = live_server.url
-    survey_url = f"{base}/svar/ekommune-test"
+    survey_url = f"{base}/svar/ekommune-test/3101"
     mine = browser.new_context(locale="nb-NO").new_page()
     theirs = browser.new_context(locale="nb-NO").new_page()
     mine.goto(f"{base}/i/{builders.make_access_link(contact=respondent, wave=survey.wave)}/")

@@ -37,7 +37,7 @@ def test_respondent_journey_from_link_to_receipt(
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
     page.goto(f"{base}/i/{link}/")
-    assert page.url == f"{base}/svar/ekommune-test/"
+    assert page.url == f"{base}/svar/ekommune-test/3101/"
     assert link not in page.url
     assert page.title().startswith("Oversikt")
     assert_accessible(page)
@@ -66,9 +66,9 @@ def test_respondent_journey_from_link_to_receipt(
     page.get_by_role("link", name="Generelt").click()
     assert page.get_by_label("Ja").is_checked()
     assert page.get_by_label("Beskriv planen").input_value() == "Vi har en plan for 2030"
-    page.goto(f"{base}/svar/ekommune-test/del/tjenester/")
+    page.goto(f"{base}/svar/ekommune-test/3101/del/tjenester/")
     assert page.get_by_label("Nettside").is_checked() and page.get_by_label("App").is_checked()
-    page.goto(f"{base}/svar/ekommune-test/del/kommentarer/")
+    page.goto(f"{base}/svar/ekommune-test/3101/del/kommentarer/")
     assert page.get_by_label("Kommentar").input_value() == "Hilsen fra Testnes"
     context.close()
 
@@ -93,13 +93,13 @@ def test_respondent_journey_from_link_to_receipt(
     assert not page.locator("#error-summary").count()
 
     # --- Submit: review, confirm, receipt.
-    page.goto(f"{base}/svar/ekommune-test/")
+    page.goto(f"{base}/svar/ekommune-test/3101/")
     page.get_by_role("link", name="Se over og send inn").click()
     assert "Hilsen fra Testnes" in page.content()
     page.get_by_label("Jeg bekrefter").check()
     page.get_by_role("button", name="Send inn svarene").click()
 
-    assert page.url == f"{base}/svar/ekommune-test/kvittering/"
+    assert page.url == f"{base}/svar/ekommune-test/3101/kvittering/"
     receipt = page.locator("main").inner_text()
     assert "Kvittering for innsendte svar" in receipt
     for expected in ("Vi har en plan for 2030", "Nettside", "App", "Hilsen fra Testnes", "7"):
@@ -166,7 +166,7 @@ def test_a_network_error_during_autosave_keeps_the_text_and_says_so(
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
     page.goto(f"{base}/i/{link}/")
-    page.goto(f"{base}/svar/ekommune-test/del/kommentarer/")
+    page.goto(f"{base}/svar/ekommune-test/3101/del/kommentarer/")
     page.route("**/autolagre/", lambda route: route.abort())
 
     page.get_by_label("Kommentar").fill("Viktig tekst")

@@ -29,7 +29,7 @@ def test_the_respondent_overview_shows_the_deadline_in_english_without_kl(
 ):
     respondent_client.cookies["ekommune_language"] = "en"
 
-    html = respondent_client.get(f"/svar/{survey.wave.slug}/").content.decode()
+    html = respondent_client.get(f"/svar/{survey.wave.slug}/3101/").content.decode()
 
     with translation.override("en"):
         deadline = formats.date_format(survey.wave.closes_at.astimezone(OSLO), "DATETIME_FORMAT")

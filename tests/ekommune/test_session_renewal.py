@@ -7,7 +7,7 @@ from ekommune import middleware
 
 pytestmark = pytest.mark.django_db
 
-OVERVIEW = "/svar/ekommune-test/"
+OVERVIEW = "/svar/ekommune-test/3101/"
 
 
 @pytest.fixture

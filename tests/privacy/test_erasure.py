@@ -76,9 +76,9 @@ def test_erasure_ends_the_persons_sessions_and_links_but_not_the_colleagues(trac
     colleague_client = login_respondent(Client(), traces.colleague, traces.survey.wave)
     services.contact_erase(contact=traces.person)
 
-    slug = traces.survey.wave.slug
-    assert traces.client.get(f"/svar/{slug}/").status_code == 403
-    assert colleague_client.get(f"/svar/{slug}/").status_code == 200
+    overview = f"/svar/{traces.survey.wave.slug}/{traces.survey.organisation.number}/"
+    assert traces.client.get(overview).status_code == 403
+    assert colleague_client.get(overview).status_code == 200
     assert not AccessToken.objects.filter(contact=traces.person).exists()
     traces.person.refresh_from_db()
     assert not traces.person.is_active

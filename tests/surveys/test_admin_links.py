@@ -29,7 +29,7 @@ def test_revoking_a_link_ends_the_respondents_session_at_once(
     survey_admin, respondent_client, respondent, survey
 ):
     token = AccessToken.objects.get(contact=respondent)
-    assert respondent_client.get(f"/svar/{survey.wave.slug}/").status_code == 200
+    assert respondent_client.get(f"/svar/{survey.wave.slug}/3101/").status_code == 200
 
     response = survey_admin.post(
         "/admin/surveys/accesstoken/",
@@ -40,7 +40,7 @@ def test_revoking_a_link_ends_the_respondents_session_at_once(
     assert "1 lenke er trukket tilbake." in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert respondent_client.get(f"/svar/{survey.wave.slug}/").status_code != 200
+    assert respondent_client.get(f"/svar/{survey.wave.slug}/3101/").status_code != 200
 
 
 def test_reissuing_shows_a_new_working_link_once_and_revokes_the_old(
@@ -61,7 +61,7 @@ def test_reissuing_shows_a_new_working_link_once_and_revokes_the_old(
     assert old.revoked_at is not None
     fresh = Client()
     assert fresh.get(f"/i/{link.group(1)}/").status_code == 302
-    assert fresh.get(f"/svar/{survey.wave.slug}/").status_code == 200
+    assert fresh.get(f"/svar/{survey.wave.slug}/3101/").status_code == 200
     # The token itself is never stored: only its hash.
     assert not AccessToken.objects.filter(token_hash=link.group(1)).exists()
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from municipalities.models import Contact, Organisation
-from surveys.answering import services
+from surveys.answering import links
 from surveys.models import Wave
 
 
@@ -60,11 +60,11 @@ class Command(BaseCommand):
         if options["revoke"]:
             if not email:
                 raise CommandError("--revoke needs --email ADDRESS.")
-            count = services.invitation_link_revoke(contact=contact, wave=wave)
+            count = links.invitation_link_revoke(contact=contact, wave=wave)
             self.stdout.write(f"Revoked {count} link(s) of {contact.email} in {wave.slug}.")
             return
         try:
-            raw = services.invitation_link_issue(contact=contact, wave=wave)
-        except services.ServiceError as error:
+            raw = links.invitation_link_issue(contact=contact, wave=wave)
+        except links.ServiceError as error:
             raise CommandError(str(error.message)) from error
-        self.stdout.write(services.invitation_url(raw))
+        self.stdout.write(links.invitation_url(raw))

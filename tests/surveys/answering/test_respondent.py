@@ -8,18 +8,18 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys.answering import services
-from surveys.answering import views as respondent_views
+from surveys.answering import links
+from surveys.answering.views import access as respondent_views
 from surveys.models import AccessToken, Answer, AnswerSet
 from tests import builders
 from tests.conftest import login_respondent
 
-OVERVIEW = "/svar/ekommune-test/"
-GENERAL = "/svar/ekommune-test/del/generelt/"
-SERVICES = "/svar/ekommune-test/del/tjenester/"
-AUTOSAVE = "/svar/ekommune-test/del/generelt/autolagre/"
-REVIEW = "/svar/ekommune-test/innsending/"
-RECEIPT = "/svar/ekommune-test/kvittering/"
+OVERVIEW = "/svar/ekommune-test/3101/"
+GENERAL = "/svar/ekommune-test/3101/del/generelt/"
+SERVICES = "/svar/ekommune-test/3101/del/tjenester/"
+AUTOSAVE = "/svar/ekommune-test/3101/del/generelt/autolagre/"
+REVIEW = "/svar/ekommune-test/3101/innsending/"
+RECEIPT = "/svar/ekommune-test/3101/kvittering/"
 
 
 def revisions_on(page) -> str:
@@ -29,9 +29,24 @@ def revisions_on(page) -> str:
     return html[start : html.index('"', start)].replace("&quot;", '"')
 
 
+def organisation_on(page) -> str:
+    html = page.content.decode()
+    marker = 'name="organisation" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
 def post_section(client, url, data, page=None):
     page = page or client.get(url)
-    return client.post(url, {"revisions": revisions_on(page), "action": "save", **data})
+    return client.post(
+        url,
+        {
+            "revisions": revisions_on(page),
+            "organisation": organisation_on(page),
+            "action": "save",
+            **data,
+        },
+    )
 
 
 def answers_of(organisation):
@@ -97,7 +112,7 @@ def test_a_bad_token_is_refused_and_repeated_bad_tokens_are_rate_limited(
 def test_revoking_a_link_ends_its_session_at_once(respondent_client, survey, respondent):
     assert respondent_client.get(OVERVIEW).status_code == 200
 
-    services.invitation_link_revoke(contact=respondent, wave=survey.wave)
+    links.invitation_link_revoke(contact=respondent, wave=survey.wave)
 
     response = respondent_client.get(OVERVIEW)
     assert response.status_code == 403
@@ -141,8 +156,8 @@ def test_a_session_cannot_address_another_wave_or_a_section_of_it(respondent_cli
     builders.make_section(wave=other_wave, key="hemmelig")
 
     assert respondent_client.get("/svar/annen-runde/").status_code == 404
-    assert respondent_client.get("/svar/annen-runde/del/hemmelig/").status_code == 404
-    assert respondent_client.get("/svar/ekommune-test/del/hemmelig/").status_code == 404
+    assert respondent_client.get("/svar/annen-runde/3101/del/hemmelig/").status_code == 404
+    assert respondent_client.get("/svar/ekommune-test/3101/del/hemmelig/").status_code == 404
 
 
 def test_another_organisation_never_sees_or_changes_our_answers(
@@ -150,9 +165,11 @@ def test_another_organisation_never_sees_or_changes_our_answers(
 ):
     post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": "Vår hemmelige plan"})
 
-    page = other_respondent_client.get(GENERAL).content.decode()
+    theirs = GENERAL.replace("/3101/", "/3102/")
+    assert other_respondent_client.get(GENERAL).status_code == 404
+    page = other_respondent_client.get(theirs).content.decode()
     assert "Vår hemmelige plan" not in page
-    post_section(other_respondent_client, GENERAL, {"plan": "nei"})
+    post_section(other_respondent_client, theirs, {"plan": "nei"})
 
     assert answers_of(survey.organisation) == {"plan": "ja", "plan_note": "Vår hemmelige plan"}
     assert answers_of(survey.other_organisation) == {"plan": "nei"}
@@ -162,7 +179,7 @@ def test_another_organisation_never_sees_or_changes_our_answers(
 def test_a_section_that_does_not_apply_to_the_organisation_kind_is_404(respondent_client, survey):
     builders.make_section(wave=survey.wave, key="fylke", position=9, applies_to=["fylkeskommune"])
 
-    assert respondent_client.get("/svar/ekommune-test/del/fylke/").status_code == 404
+    assert respondent_client.get("/svar/ekommune-test/3101/del/fylke/").status_code == 404
 
 
 def test_a_question_that_does_not_apply_cannot_be_answered(respondent_client, survey):
@@ -221,7 +238,13 @@ def test_saving_with_the_button_keeps_answers_and_moves_on(respondent_client, su
     page = respondent_client.get(GENERAL)
     response = respondent_client.post(
         GENERAL,
-        {"revisions": revisions_on(page), "action": "next", "plan": "nei", "employees": "1 200"},
+        {
+            "revisions": revisions_on(page),
+            "organisation": "3101",
+            "action": "next",
+            "plan": "nei",
+            "employees": "1 200",
+        },
     )
 
     assert response.status_code == 302
@@ -252,7 +275,7 @@ def test_an_invalid_choice_code_is_rejected_cleanly(respondent_client, survey):
 
 def test_an_oversized_payload_is_rejected(respondent_client, survey):
     response = respondent_client.post(
-        GENERAL, {"revisions": "{}", "plan_note": "x" * (1024 * 1024 + 10)}
+        GENERAL, {"revisions": "{}", "organisation": "3101", "plan_note": "x" * (1024 * 1024 + 10)}
     )
 
     assert response.status_code == 400
@@ -297,7 +320,13 @@ def test_two_editors_of_the_same_question_see_both_values_and_choose(
     post_section(colleague_client, GENERAL, {"employees": "9"})
 
     response = respondent_client.post(
-        GENERAL, {"revisions": revisions_on(mine), "action": "save", "employees": "5"}
+        GENERAL,
+        {
+            "revisions": revisions_on(mine),
+            "action": "save",
+            "employees": "5",
+            "organisation": "3101",
+        },
     )
 
     html = response.content.decode()
@@ -308,13 +337,20 @@ def test_two_editors_of_the_same_question_see_both_values_and_choose(
 
     # Saving again without choosing changes nothing; choosing "mine" writes it.
     again = respondent_client.post(
-        GENERAL, {"revisions": revisions_on(response), "action": "save", "employees": "5"}
+        GENERAL,
+        {
+            "revisions": revisions_on(response),
+            "action": "save",
+            "employees": "5",
+            "organisation": "3101",
+        },
     )
     assert again.status_code == 409
     chosen = respondent_client.post(
         GENERAL,
         {
             "revisions": revisions_on(response),
+            "organisation": "3101",
             "action": "save",
             "employees": "5",
             "conflict__employees": "mine",
@@ -333,7 +369,7 @@ def test_autosave_answers_json_with_the_new_revisions(respondent_client, survey)
 
     response = respondent_client.post(
         AUTOSAVE,
-        {"revisions": revisions_on(page), "plan": "ja", "employees": "x"},
+        {"revisions": revisions_on(page), "organisation": "3101", "plan": "ja", "employees": "x"},
         HTTP_ACCEPT="application/json",
     )
 
@@ -363,7 +399,7 @@ def test_a_form_posted_after_the_session_ended_shows_what_was_typed(anonymous_cl
 
 
 def test_the_session_can_be_extended(respondent_client):
-    response = respondent_client.post("/svar/ekommune-test/forleng/")
+    response = respondent_client.post("/svar/ekommune-test/3101/forleng/")
 
     assert response.status_code == 200
     assert response.json()["expires_in"] > 0
@@ -373,7 +409,7 @@ def test_the_session_can_be_extended(respondent_client):
 
 
 def test_submitting_incomplete_answers_lists_each_problem_with_a_link(respondent_client, survey):
-    response = respondent_client.post(REVIEW, {"confirm": "yes"})
+    response = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -386,7 +422,7 @@ def test_submitting_incomplete_answers_lists_each_problem_with_a_link(respondent
 def test_submit_needs_the_confirmation(respondent_client, survey):
     post_section(respondent_client, GENERAL, {"plan": "nei"})
 
-    response = respondent_client.post(REVIEW, {})
+    response = respondent_client.post(REVIEW, {"organisation": "3101"})
 
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
@@ -399,8 +435,8 @@ def test_submit_shows_the_receipt_mails_it_and_makes_answers_read_only(
     post_section(respondent_client, GENERAL, {"plan": "nei", "employees": "12"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = respondent_client.post(REVIEW, {"confirm": "yes"})
-        double = respondent_client.post(REVIEW, {"confirm": "yes"})
+        response = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
+        double = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
 
     assert response.status_code == 302 and response["Location"] == RECEIPT
     assert double.status_code == 302 and double["Location"] == RECEIPT
@@ -418,9 +454,11 @@ def test_submit_shows_the_receipt_mails_it_and_makes_answers_read_only(
 
 def test_a_contact_can_reopen_submitted_answers(respondent_client, survey):
     post_section(respondent_client, GENERAL, {"plan": "nei"})
-    respondent_client.post(REVIEW, {"confirm": "yes"})
+    respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
 
-    response = respondent_client.post("/svar/ekommune-test/gjenapne/")
+    response = respondent_client.post(
+        "/svar/ekommune-test/3101/gjenapne/", {"organisation": "3101"}
+    )
 
     assert response.status_code == 302
     assert not AnswerSet.objects.get().is_submitted
@@ -435,7 +473,8 @@ def test_a_contact_invites_a_colleague_who_can_then_answer(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = respondent_client.post(
-            "/svar/ekommune-test/kollega/", {"name": "Nina Ny", "email": "nina@example.invalid"}
+            "/svar/ekommune-test/3101/kollega/",
+            {"name": "Nina Ny", "email": "nina@example.invalid", "organisation": "3101"},
         )
 
     assert response.status_code == 302

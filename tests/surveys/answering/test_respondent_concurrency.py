@@ -39,8 +39,7 @@ def test_a_double_submit_submits_once(survey, respondent):
     services.response_save_section(
         answer_set=answer_set,
         section=survey.general,
-        answers={"plan": ("nei", "")},
-        revisions={},
+        edit=services.SectionEdit(answers={"plan": ("nei", "")}, revisions={}),
         contact=respondent,
     )
 
@@ -62,8 +61,9 @@ def test_two_editors_saving_the_same_question_at_once_never_overwrite_silently(
         return lambda: services.response_save_section(
             answer_set=answer_set,
             section=survey.general,
-            answers={"employees": (value, "")},
-            revisions={"employees": 0},
+            edit=services.SectionEdit(
+                answers={"employees": (value, "")}, revisions={"employees": 0}
+            ),
             contact=contact,
         )
 
@@ -88,8 +88,7 @@ def test_a_save_racing_a_submit_lands_before_the_snapshot_or_is_refused(survey, 
         services.response_save_section(
             answer_set=answer_set,
             section=survey.general,
-            answers={"plan": ("nei", "")},
-            revisions={},
+            edit=services.SectionEdit(answers={"plan": ("nei", "")}, revisions={}),
         )
 
         def submit(answer_set=answer_set):
@@ -99,8 +98,9 @@ def test_a_save_racing_a_submit_lands_before_the_snapshot_or_is_refused(survey, 
             return services.response_save_section(
                 answer_set=answer_set,
                 section=survey.general,
-                answers={"employees": (attempt + 1, "")},
-                revisions={"employees": 0},
+                edit=services.SectionEdit(
+                    answers={"employees": (attempt + 1, "")}, revisions={"employees": 0}
+                ),
             )
 
         submitted, saved = run_together(submit, save)
@@ -142,8 +142,7 @@ def test_organisations_saving_at_once_do_not_wait_for_each_other(survey, respond
                 services.response_save_section(
                     answer_set=mine,
                     section=survey.general,
-                    answers={"plan": ("ja", "")},
-                    revisions={},
+                    edit=services.SectionEdit(answers={"plan": ("ja", "")}, revisions={}),
                 )
                 locked.set()
                 done.wait(timeout=10)  # still inside the transaction: its locks are held
@@ -160,8 +159,7 @@ def test_organisations_saving_at_once_do_not_wait_for_each_other(survey, respond
                 outcome["result"] = services.response_save_section(
                     answer_set=theirs,
                     section=survey.general,
-                    answers={"plan": ("nei", "")},
-                    revisions={},
+                    edit=services.SectionEdit(answers={"plan": ("nei", "")}, revisions={}),
                 )
         except Exception as error:  # noqa: BLE001 - the assertion shows it
             outcome["result"] = error

@@ -9,8 +9,8 @@ from tests import builders
 
 pytestmark = pytest.mark.django_db
 
-GENERAL = "/svar/ekommune-test/del/generelt/"
-SERVICES = "/svar/ekommune-test/del/tjenester/"
+GENERAL = "/svar/ekommune-test/3101/del/generelt/"
+SERVICES = "/svar/ekommune-test/3101/del/tjenester/"
 
 
 def page(client, url):
