@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "ekommune",
     "municipalities",
     "surveys",
+    "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -9,4 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
+    path("", include("audit.urls")),
+    path("", include("accounts.urls")),
 ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit import actions as audit_actions
+from audit.services import audit_record
 from surveys.answering.services import (
     ServiceError,
     invitation_link_issue,
@@ -109,7 +111,11 @@ class AccessTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Trekk tilbake valgte lenker"), permissions=["change"])
     def revoke_links(self, request: HttpRequest, queryset: QuerySet) -> None:
-        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        to_revoke = queryset.filter(revoked_at__isnull=True)
+        token_ids = list(to_revoke.values_list("pk", flat=True))
+        revoked = to_revoke.update(revoked_at=timezone.now())
+        if revoked:
+            audit_record(action=audit_actions.LINK_REVOKED, details={"tokens": token_ids})
         self.message_user(
             request,
             ngettext(

@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit import actions
+from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys import queue
 from surveys.models import AccessToken, Answer, AnswerChange, AnswerSet, Question, Section, Wave
@@ -95,14 +97,21 @@ def invitation_link_issue(
         created_by=created_by,
         invited_by=invited_by,
     )
+    audit_record(
+        action=actions.LINK_ISSUED, target=contact, actor=created_by, details={"wave": wave.slug}
+    )
     return raw
 
 
 def invitation_link_revoke(*, contact: Contact, wave: Wave, now: datetime | None = None) -> int:
     """Revoke every link of this contact in this wave; their sessions end on the next request."""
-    return AccessToken.objects.filter(contact=contact, wave=wave, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
+    revoked = AccessToken.objects.filter(
+        contact=contact, wave=wave, revoked_at__isnull=True
+    ).update(revoked_at=now or timezone.now())
+    audit_record(
+        action=actions.LINK_REVOKED, target=contact, details={"wave": wave.slug, "links": revoked}
     )
+    return revoked
 
 
 def access_token_use(*, raw_token: str, now: datetime | None = None) -> AccessToken:
@@ -645,5 +654,12 @@ def response_reopen(
             changed_by=contact,
             changed_by_user=user,
         )
+        if contact is None:
+            audit_record(
+                action=actions.ANSWERS_REOPENED,
+                target=locked,
+                actor=user,
+                details={"wave": locked.wave.slug},
+            )
         logger.info("answer set %s reopened", locked.pk)
     return locked
