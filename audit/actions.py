@@ -24,6 +24,7 @@ ANSWERS_REOPENED = "answers.reopened"
 EXPORT_CREATED = "export.created"
 ROLE_GRANTED = "role.granted"
 ROLE_REVOKED = "role.revoked"
+TWO_FACTOR_ENROLLED = "twofactor.enrolled"
 CONTACT_ERASED = "contact.erased"
 ACCESS_REPORT_CREATED = "privacy.access_report"
 RETENTION_PSEUDONYMISED = "privacy.retention_pseudonymised"
@@ -47,6 +48,7 @@ LABELS = {
     EXPORT_CREATED: _("Eksport"),
     ROLE_GRANTED: _("Rolle gitt"),
     ROLE_REVOKED: _("Rolle fjernet"),
+    TWO_FACTOR_ENROLLED: _("Tofaktorinnlogging slått på"),
     CONTACT_ERASED: _("Kontaktperson slettet"),
     ACCESS_REPORT_CREATED: _("Innsynsrapport laget"),
     RETENTION_PSEUDONYMISED: _("Opplysninger pseudonymisert etter lagringstiden"),
