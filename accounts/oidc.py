@@ -22,6 +22,9 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from audit.models import AuditEvent
+from audit.services import acting
+
 # Our setting -> the discovery document's key.
 DISCOVERED = {
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
@@ -155,10 +158,12 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         wanted = {group.name: group for group in groups}
         to_remove = [g for name, g in current.items() if name in managed and name not in wanted]
         to_add = [g for name, g in wanted.items() if name not in current]
-        if to_remove:
-            user.groups.remove(*to_remove)
-        if to_add:
-            user.groups.add(*to_add)
+        # The audit trail names the sign-in, not the person, as the one who changed the roles.
+        with acting(via=AuditEvent.Via.WEB, name=f"single sign-on ({settings.OIDC_PROVIDER_NAME})"):
+            if to_remove:
+                user.groups.remove(*to_remove)
+            if to_add:
+                user.groups.add(*to_add)
         changed = []
         if not user.is_staff:
             user.is_staff = True

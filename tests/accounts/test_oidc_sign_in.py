@@ -143,6 +143,7 @@ def test_a_new_staff_member_signs_in_and_gets_the_roles_of_their_groups(client, 
     assert client.session["_auth_user_id"] == str(user.pk)
     granted = AuditEvent.objects.get(action=actions.ROLE_GRANTED)
     assert granted.details["groups"] == ["Analytiker", "Personopplysninger"]
+    assert granted.actor_name == "single sign-on (KS Entra ID)"
 
 
 def test_groups_the_provider_no_longer_lists_are_taken_away_at_the_next_sign_in(client, sso):
