@@ -66,3 +66,14 @@ def test_second_factor_pages_are_accessible(
 
     page = logged_in_context(browser, base, enrolled).new_page()
     check(page, f"{base}/staff/tofaktor/bekreft/")
+
+
+def test_the_login_page_with_single_sign_on_is_accessible(
+    transactional_db, live_server, browser, browser_settings
+):
+    browser_settings.OIDC_RP_CLIENT_ID = "ekommune"
+    browser_settings.OIDC_PROVIDER_NAME = "KS Entra ID"
+    page = browser.new_context(locale="nb-NO").new_page()
+
+    check(page, f"{live_server.url}/admin/login/?next=/admin/")
+    assert page.get_by_role("link", name="Logg inn med KS Entra ID").is_visible()
