@@ -209,6 +209,27 @@ def test_an_invitation_round_and_a_reminder_round_write_one_row_each(open_wave, 
     assert reminded[0].details["round"] == 1
 
 
+def test_a_reminder_round_from_the_dashboard_names_the_staff_member(client, open_wave):
+    user = builders.make_staff(username="kari.utsending")
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_dashboard", "send_mail"])
+    )
+    client.force_login(user)
+    invitations_queue(wave=open_wave, now=timezone.now())
+
+    with exactly_one_row(actions.REMINDERS_QUEUED) as rows:
+        response = client.post(
+            reverse("surveys:dashboard_remind", args=[open_wave.slug]), {"all": "1"}
+        )
+
+    assert response.status_code == 302
+    assert (rows[0].actor_name, rows[0].via, rows[0].details["messages"]) == (
+        "kari.utsending",
+        "web",
+        2,
+    )
+
+
 def test_issuing_and_revoking_a_link_write_one_row_each(open_wave, staff_user):
     contact = builders.make_contact(
         organisation=builders.make_organisation(edition=open_wave.edition)
