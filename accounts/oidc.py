@@ -22,6 +22,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from accounts import two_factor
 from audit.models import AuditEvent
 from audit.services import acting
 
@@ -128,6 +129,12 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
             self._username(claims)[:150], email=claims.get("email", "")
         )
         return self._sync(user, claims, groups)
+
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict):
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None:
+            two_factor.remember_idp_mfa(self.request, claims=payload)
+        return user
 
     def update_user(self, user, claims: dict):
         groups = self._mapped_groups(claims)

@@ -36,7 +36,20 @@ def needs_second_factor(user: Any) -> bool:
     return bool(apps) and any(permission.startswith(apps) for permission in permissions)
 
 
+IDP_MFA_SESSION_KEY = "accounts_idp_mfa"
+
+
+def remember_idp_mfa(request: HttpRequest, *, claims: dict) -> None:
+    """At single sign-on: when trusted (`OIDC_TRUST_IDP_MFA`), a provider that says it used
+    multi-factor authentication (`amr` holds "mfa") counts as the second factor."""
+    methods = claims.get("amr") or []
+    if settings.OIDC_TRUST_IDP_MFA and "mfa" in methods:
+        request.session[IDP_MFA_SESSION_KEY] = True
+
+
 def is_verified(request: HttpRequest) -> bool:
+    if request.session.get(IDP_MFA_SESSION_KEY):
+        return True
     verified = getattr(request.user, "is_verified", None)
     return bool(verified and verified())
 

@@ -486,6 +486,9 @@ OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
 OIDC_GROUP_MAP = env_str("OIDC_GROUP_MAP")
 # The name on the login page's button: "Logg inn med <name>".
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Microsoft Entra ID")
+# Trust the provider's multi-factor authentication as the second factor (ID token `amr`
+# contains "mfa"), so that people who sign on with MFA need no TOTP app as well.
+OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", default=False)
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
 OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", default=True)
 LOGIN_REDIRECT_URL = "/admin/"

@@ -36,6 +36,7 @@ def userinfo(claims, user):
 
 def add_groups(id_token, user, token, request, **kwargs):
     id_token["groups"] = sorted(user.groups.values_list("name", flat=True))
+    id_token["amr"] = ["pwd", "mfa"]
     return id_token
 
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from audit import actions
@@ -172,6 +172,26 @@ def test_a_person_in_no_mapped_group_is_refused(client, sso, settings):
     assert not get_user_model().objects.filter(username=provider.EMAIL).exists()
     page = client.get(response["Location"]).content.decode()
     assert "Innloggingen gjennom identitetsleverandøren mislyktes" in page
+
+
+def test_the_providers_multi_factor_sign_in_counts_as_second_factor_only_when_trusted(
+    client, sso, settings
+):
+    personal = Group.objects.create(name="Personopplysninger")
+    personal.permissions.add(
+        Permission.objects.get(codename="export_personal_data"),
+        Permission.objects.get(codename="view_dashboard"),
+    )
+    dashboard = reverse("surveys:dashboard_waves")
+
+    settings.OIDC_TRUST_IDP_MFA = False
+    sign_in(client)
+    assert client.get(dashboard)["Location"].startswith(reverse("accounts:two_factor_verify"))
+
+    client.logout()
+    settings.OIDC_TRUST_IDP_MFA = True
+    sign_in(client)
+    assert client.get(dashboard).status_code == 200
 
 
 def test_a_tampered_callback_is_refused(client, sso):
