@@ -127,6 +127,11 @@ INSTALLED_APPS = [
     "municipalities",
     "surveys",
     "privacy",
+    "audit",
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +144,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ekommune.middleware.RetryDroppedConnectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ekommune.context_processors.site",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -465,6 +473,8 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Does nothing unless OIDC_RP_CLIENT_ID is set (see "Staff sign-in" below).
+    "accounts.oidc.StaffOIDCBackend",
 ]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -474,3 +484,40 @@ AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "surveys.staff_login.axes_client_address"
 # Keep command output clean: axes otherwise logs its version at every start-up.
 AXES_VERBOSE = False
+
+# --- Staff sign-in: OpenID Connect and two-factor authentication ---------------------------
+# Single sign-on through the organisation's identity provider (Microsoft Entra ID, ID-porten,
+# Feide, ...) with mozilla-django-oidc; off unless a client id is set. Endpoints come from the
+# issuer's discovery document unless given one by one. Local passwords keep working.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# The claim that names the staff user (its value becomes the user name), and the claim that
+# lists the user's groups at the identity provider.
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "email")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# Identity provider group -> our group (role): "idp-group=Analytiker;other=Lesetilgang".
+OIDC_GROUP_MAP = env_str("OIDC_GROUP_MAP")
+# The name on the login page's button: "Logg inn med <name>".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Microsoft Entra ID")
+# Trust the provider's multi-factor authentication as the second factor (ID token `amr`
+# contains "mfa"), so that people who sign on with MFA need no TOTP app as well.
+OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", default=False)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", default=True)
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?sso=feil"
+LOGOUT_REDIRECT_URL = "/"
+# Staff who hold one of these permissions, or any permission of these apps, must confirm a
+# second factor (TOTP, django-otp) before any staff page: they may see personal data.
+TWO_FACTOR_PERMISSIONS = env_list("TWO_FACTOR_PERMISSIONS", ["surveys.export_personal_data"])
+TWO_FACTOR_APPS = env_list("TWO_FACTOR_APPS", ["privacy"])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "eKommune-undersøkelsen")

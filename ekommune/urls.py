@@ -10,4 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
     path("", include("privacy.urls")),
+    path("", include("audit.urls")),
+    path("", include("accounts.urls")),
 ]

@@ -214,3 +214,8 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names a contact: by id, since the trail is never erased."""
+        return f"#{self.pk}"

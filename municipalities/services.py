@@ -5,7 +5,7 @@ line is wrong; the writes run in one transaction and touch only rows whose value
 second run of the same files reports nothing created and nothing changed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,9 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit import actions
+from audit.services import audit_record
 
 from . import contacts_importer, importers
 from .models import Contact, County, Organisation, OrganisationKind, RegisterEdition
@@ -142,6 +145,19 @@ def register_import(
     )
     with transaction.atomic():
         result = _write_register(data, year=year, name=name, source=source)
+        audit_record(
+            action=actions.REGISTER_IMPORTED,
+            target=result.edition,
+            details={
+                "files": [
+                    str(p) for p in (counties_path, municipalities_path, population_path) if p
+                ],
+                "edition_created": result.edition_created,
+                "counties": asdict(result.counties),
+                "kommuner": asdict(result.kommuner),
+                "fylkeskommuner": asdict(result.fylkeskommuner),
+            },
+        )
     result.notes = data.notes
     return result
 
@@ -339,7 +355,18 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
             continue
         entries[key] = ContactEntry(organisation, row.email, row.name, row.role)
     issues.raise_if_any()
-    result = contacts_upsert(entries=list(entries.values()))
+    with transaction.atomic():
+        result = contacts_upsert(entries=list(entries.values()))
+        audit_record(
+            action=actions.CONTACTS_IMPORTED,
+            target=edition,
+            details={
+                "file": str(path),
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
     result.merged_in_file = merged
     if table and table.encoding != "utf-8":
         result.notes.append(

@@ -8,7 +8,15 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import audit_record
 from surveys.models import Wave
+
+STATUS_ACTIONS = {
+    Wave.Status.OPEN: actions.WAVE_OPENED,
+    Wave.Status.CLOSED: actions.WAVE_CLOSED,
+    Wave.Status.DRAFT: actions.WAVE_DRAFTED,
+}
 
 
 class WaveStatusError(Exception):
@@ -86,6 +94,15 @@ def wave_set_status(
                 _("Runden «%(wave)s» har svar og kan ikke bli utkast igjen; lukk den i stedet.")
                 % {"wave": wave.slug}
             )
+    previous = wave.status
     wave.status = status
     wave.save(update_fields=["status", "opens_at", "closes_at", "updated_at"])
+    audit_record(
+        action=STATUS_ACTIONS[status],
+        target=wave,
+        details={
+            "previous_status": previous,
+            "closes_at": wave.closes_at.isoformat() if wave.closes_at else None,
+        },
+    )
     return wave

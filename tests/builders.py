@@ -261,3 +261,17 @@ def make_contacts(organisations, per_organisation: int = 1) -> list[Contact]:
             for i in range(1, per_organisation + 1)
         ]
     )
+
+
+def sign_in_verified(client, user) -> None:
+    """Log a staff user in with a confirmed second factor (TOTP), as staff who may see
+    personal data must be (accounts.two_factor)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

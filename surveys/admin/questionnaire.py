@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from audit import actions as audit_actions
+from audit.admin import AuditedAdminMixin
 from municipalities.models import OrganisationKind
 from surveys.definitions.loader import answer_counts, used_codes
 from surveys.definitions.schema import QUESTION_KEY_RE
@@ -105,7 +107,8 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Wave)
-class WaveAdmin(admin.ModelAdmin):
+class WaveAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_added_action = audit_actions.WAVE_CREATED
     form = WaveForm
     list_display = [
         "title",
@@ -167,7 +170,9 @@ class WaveAdmin(admin.ModelAdmin):
                 self.message_user(request, f"«{wave.slug}»: {exc}", messages.ERROR)
             else:
                 label = Wave.Status(status).label.lower()
-                self.log_change(request, wave, _("Status satt til %(status)s.") % {"status": label})
+                self.log_action_history(
+                    request, wave, _("Status satt til %(status)s.") % {"status": label}
+                )
                 done += 1
         if done:
             self.message_user(
@@ -359,7 +364,7 @@ class MatrixRowInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ["key", "short_text", "section", "wave", "kind", "required"]
     list_filter = ["wave", "section", "kind"]
@@ -428,7 +433,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = SectionForm
     list_display = ["title", "wave", "key", "position", "question_count", "preview_link"]
     list_filter = ["wave"]

@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit import actions as audit_actions
+from audit.services import audit_record
 from surveys.answering.links import invitation_link_issue, invitation_link_revoke, invitation_url
 from surveys.answering.services import ServiceError, response_reopen
 from surveys.models import (
@@ -118,6 +120,11 @@ class AccessTokenAdmin(admin.ModelAdmin):
         ).update(revoked_at=timezone.now())
         for token in tokens:
             self.log_change(request, token, _("Lenken er trukket tilbake."))
+        if revoked:
+            audit_record(
+                action=audit_actions.LINK_REVOKED,
+                details={"tokens": [token.pk for token in tokens]},
+            )
         self.message_user(
             request,
             ngettext(

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import actions
+from audit.services import audit_record
 from surveys import queue
 from surveys.analysis.exports import ExportOptions, export_csv_lines, export_row_count
 from surveys.analysis.workbook import write_xlsx
@@ -41,7 +43,7 @@ def export_log_create(
     """Log an export; a streamed export is logged as running and finished by the stream."""
     now = timezone.now()
     extension = "csv" if options.format == "csv" else "xlsx"
-    return ExportJob.objects.create(
+    job = ExportJob.objects.create(
         wave=wave,
         requested_by_id=user_id,
         layout=options.layout,
@@ -54,6 +56,20 @@ def export_log_create(
         started_at=None if in_background else now,
         file_name=safe_filename(wave, options.layout, extension, now=now),
     )
+    audit_record(
+        action=actions.EXPORT_CREATED,
+        target=wave,
+        actor=user_id,
+        details={
+            "export": job.pk,
+            "layout": options.layout,
+            "format": options.format,
+            "personal_data": options.include_personal_data,
+            "filters": job.options.get("filters", {}),
+            "rows": total_rows,
+        },
+    )
+    return job
 
 
 def export_log_finish(*, job_id: int, rows_written: int) -> None:

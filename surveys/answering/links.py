@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit import actions
+from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys.answering.errors import ServiceError
 from surveys.models import AccessToken, Wave
@@ -62,14 +64,21 @@ def invitation_link_issue(
         created_by=created_by,
         invited_by=invited_by,
     )
+    audit_record(
+        action=actions.LINK_ISSUED, target=contact, actor=created_by, details={"wave": wave.slug}
+    )
     return raw
 
 
 def invitation_link_revoke(*, contact: Contact, wave: Wave, now: datetime | None = None) -> int:
     """Revoke every link of this contact in this wave; their sessions end on the next request."""
-    return AccessToken.objects.filter(contact=contact, wave=wave, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
+    revoked = AccessToken.objects.filter(
+        contact=contact, wave=wave, revoked_at__isnull=True
+    ).update(revoked_at=now or timezone.now())
+    audit_record(
+        action=actions.LINK_REVOKED, target=contact, details={"wave": wave.slug, "links": revoked}
     )
+    return revoked
 
 
 def access_token_use(*, raw_token: str, now: datetime | None = None) -> AccessToken:

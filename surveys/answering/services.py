@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit import actions
+from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys import queue
 from surveys.answering import emails, selectors
@@ -424,5 +426,12 @@ def response_reopen(
             changed_by=contact,
             changed_by_user=user,
         )
+        if contact is None:
+            audit_record(
+                action=actions.ANSWERS_REOPENED,
+                target=locked,
+                actor=user,
+                details={"wave": locked.wave.slug},
+            )
         logger.info("answer set %s reopened", locked.pk)
     return locked

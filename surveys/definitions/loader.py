@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import audit_record
 from surveys.definitions.schema import ChoiceDef, Definition, DefinitionError, QuestionDef, RowDef
 from surveys.form_engine.loading import definition_changed
 from surveys.models import Answer, AnswerChange, Choice, MatrixRow, Question, Section, Wave
@@ -81,6 +83,15 @@ def load_definition(definition: Definition) -> LoadReport:
                 raise DefinitionError(problems)
         report = LoadReport(wave=wave or Wave(slug=definition.wave.slug), created_wave=wave is None)
         _write(definition, report)
+        audit_record(
+            action=actions.QUESTIONNAIRE_LOADED,
+            target=report.wave,
+            details={
+                "file": str(definition.filename),
+                "created": report.created_wave,
+                "changes": {name: n for name, n in report.counts.items() if n},
+            },
+        )
     return report
 
 

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
@@ -24,6 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys import queue
 from surveys.answering import links
@@ -190,6 +193,19 @@ def _enqueue(batches: list[list[int]]) -> None:
             return
 
 
+def _audit_round(action: str, mail_round: MailRound, messages: int, *, actor: Any = None) -> None:
+    audit_record(
+        action=action,
+        target=mail_round.wave,
+        actor=actor,
+        details={
+            "round": mail_round.number,
+            "trigger": mail_round.trigger,
+            "messages": messages,
+        },
+    )
+
+
 @transaction.atomic
 def invitations_queue(
     *,
@@ -222,7 +238,11 @@ def invitations_queue(
         ).first() or _new_round(
             wave=wave, kind=MailKind.INVITATION, trigger=trigger, now=now, user=user
         )
-    return _create_messages(mail_round=mail_round, contacts=contacts, language=language, now=now)
+    message_ids = _create_messages(
+        mail_round=mail_round, contacts=contacts, language=language, now=now
+    )
+    _audit_round(actions.INVITATIONS_QUEUED, mail_round, len(message_ids), actor=user)
+    return message_ids
 
 
 @transaction.atomic
@@ -258,12 +278,13 @@ def reminders_queue_now(
     if not contacts:
         return None
     mail_round = _new_round(wave=wave, kind=MailKind.REMINDER, trigger=trigger, now=now, user=user)
-    _create_messages(
+    message_ids = _create_messages(
         mail_round=mail_round,
         contacts=contacts,
         language=mailing_settings_for(wave).language,
         now=now,
     )
+    _audit_round(actions.REMINDERS_QUEUED, mail_round, len(message_ids), actor=user)
     return mail_round
 
 
@@ -310,12 +331,13 @@ def reminders_queue_due(*, wave: Wave, now: datetime) -> MailRound | None:
                 now=now,
                 days_before_closing=point,
             )
-            _create_messages(
+            message_ids = _create_messages(
                 mail_round=mail_round,
                 contacts=contacts,
                 language=mailing_settings_for(wave).language,
                 now=now,
             )
+            _audit_round(actions.REMINDERS_QUEUED, mail_round, len(message_ids))
     except IntegrityError:
         # Another beat run created this schedule point's round at the same moment.
         return None

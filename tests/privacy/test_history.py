@@ -69,7 +69,9 @@ def test_respondents_see_staff_changes_as_ks_and_staff_see_the_user_name(traces)
 
     respondent_page = traces.client.get(history_url(traces))
     staff_client = Client()
-    staff_client.force_login(grant_privacy(builders.make_staff(), "surveys.view_answerset"))
+    builders.sign_in_verified(
+        staff_client, grant_privacy(builders.make_staff(), "surveys.view_answerset")
+    )
     staff_page = staff_client.get(f"/staff/personvern/svarsett/{answer_set.pk}/historikk/")
 
     assert "KS (administrator)" in respondent_page.content.decode()
@@ -81,7 +83,7 @@ def test_respondents_see_staff_changes_as_ks_and_staff_see_the_user_name(traces)
 def test_the_staff_history_needs_the_permission_to_view_answer_sets(traces):
     answer_set = traces.survey.organisation.answer_sets.get()
     client = Client()
-    client.force_login(builders.make_staff())
+    builders.sign_in_verified(client, builders.make_staff())
 
     assert client.get(f"/staff/personvern/svarsett/{answer_set.pk}/historikk/").status_code == 403
 
@@ -102,7 +104,7 @@ def test_an_erased_contact_shows_as_erased_in_the_history(traces):
 
 def test_the_admins_list_of_answer_sets_links_each_history(traces):
     client = Client()
-    client.force_login(builders.make_staff(is_superuser=True))
+    builders.sign_in_verified(client, builders.make_staff(is_superuser=True))
     answer_set = traces.survey.organisation.answer_sets.get()
 
     page = client.get("/admin/surveys/answerset/").content.decode()

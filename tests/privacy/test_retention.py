@@ -122,7 +122,7 @@ def test_the_history_shows_that_authorship_is_no_longer_stored(traces):
     services.retention_pseudonymise_due(now=datetime(2026, 6, 1, tzinfo=OSLO))
     staff = builders.make_staff(is_superuser=True)
     client = Client()
-    client.force_login(staff)
+    builders.sign_in_verified(client, staff)
     answer_set = traces.survey.organisation.answer_sets.get()
 
     page = client.get(f"/staff/personvern/svarsett/{answer_set.pk}/historikk/")
@@ -137,7 +137,7 @@ def test_the_staff_page_shows_when_each_wave_will_be_pseudonymised(traces, month
     close(traces.survey.wave)
     WaveRetention.objects.create(wave=traces.survey.wave, months=months)
     client = Client()
-    client.force_login(builders.make_staff(is_superuser=True))
+    builders.sign_in_verified(client, builders.make_staff(is_superuser=True))
 
     page = client.get("/staff/personvern/lagringstid/").content.decode()
 
@@ -149,7 +149,7 @@ def test_the_retention_page_needs_the_same_queries_for_one_wave_or_many(
     traces, django_assert_num_queries
 ):
     client = Client()
-    client.force_login(builders.make_staff(is_superuser=True))
+    builders.sign_in_verified(client, builders.make_staff(is_superuser=True))
     client.get("/staff/personvern/lagringstid/")  # warm up the session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -53,7 +53,7 @@ def test_the_statements_come_in_nynorsk_and_english(db, language, heading):
 def test_administrators_edit_the_text_and_it_is_escaped(db):
     admin = builders.make_staff(is_superuser=True)
     client = Client()
-    client.force_login(admin)
+    builders.sign_in_verified(client, admin)
     form = client.get("/admin/privacy/statement/add/?kind=accessibility").content.decode()
     assert "Tilsynet for universell utforming av ikt" in form  # starts from the default
 

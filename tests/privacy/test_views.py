@@ -15,7 +15,7 @@ from tests.privacy.traces import EMAIL, NAME, grant_privacy
 def privacy_client(db):
     user = grant_privacy(builders.make_staff(), "view_personal_data", "erase_personal_data")
     client = Client()
-    client.force_login(user)
+    builders.sign_in_verified(client, user)
     return client
 
 
@@ -29,13 +29,13 @@ def privacy_client(db):
 )
 def test_privacy_pages_need_staff_with_the_privacy_permission(db, client, url):
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(builders.make_staff())
+    builders.sign_in_verified(client, builders.make_staff())
     assert client.get(url).status_code == 403
 
 
 def test_viewing_personal_data_does_not_allow_erasing(traces):
     client = Client()
-    client.force_login(grant_privacy(builders.make_staff(), "view_personal_data"))
+    builders.sign_in_verified(client, grant_privacy(builders.make_staff(), "view_personal_data"))
 
     page = client.post("/staff/personvern/", {"email": EMAIL})
 
@@ -122,7 +122,7 @@ def test_the_erasure_confirmation_lists_what_will_go_and_erases_only_on_post(
 
 def test_the_erasure_form_needs_a_csrf_token(traces):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(grant_privacy(builders.make_staff(), "erase_personal_data"))
+    builders.sign_in_verified(client, grant_privacy(builders.make_staff(), "erase_personal_data"))
 
     response = client.post(f"/staff/personvern/kontakter/{traces.person.pk}/slett/")
 
@@ -144,7 +144,7 @@ def test_the_privacy_pages_escape_what_people_typed(survey, privacy_client):
 
 def test_the_contact_admin_links_to_the_erasure(traces):
     client = Client()
-    client.force_login(builders.make_staff(is_superuser=True))
+    builders.sign_in_verified(client, builders.make_staff(is_superuser=True))
 
     page = client.get(f"/admin/municipalities/contact/{traces.person.pk}/change/")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.builders import make_staff
+from tests.builders import make_staff, sign_in_verified
 
 
 @pytest.fixture
@@ -11,5 +11,5 @@ def survey_admin(client):
     """A KS administrator: staff with every permission of the surveys app."""
     user = make_staff()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="surveys"))
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client

@@ -123,7 +123,7 @@ def test_personal_data_needs_its_own_permission(client, data):
     assert refused.status_code == 403
     assert not ExportJob.objects.exists()
 
-    client.force_login(analyst("export_responses", "export_personal_data"))
+    builders.sign_in_verified(client, analyst("export_responses", "export_personal_data"))
     allowed = client.post(url, {**FORM, "include_personal_data": "on"})
     assert "ikt@kommune.example" in content(allowed)
     assert ExportJob.objects.get().include_personal_data is True
@@ -303,7 +303,7 @@ def test_old_export_files_are_deleted_but_the_log_stays(data, settings):
 
 def test_a_job_with_personal_data_needs_that_permission_to_download(client, data, settings):
     settings.EXPORT_SYNC_MAX_ROWS = 0
-    client.force_login(analyst("export_responses", "export_personal_data"))
+    builders.sign_in_verified(client, analyst("export_responses", "export_personal_data"))
     client.post(
         reverse("surveys:export", args=[data.wave.slug]), {**FORM, "include_personal_data": "on"}
     )
@@ -314,5 +314,7 @@ def test_a_job_with_personal_data_needs_that_permission_to_download(client, data
     client.force_login(analyst("export_responses", "view_exportjob"))
     assert client.get(download).status_code == 403
 
-    client.force_login(analyst("export_responses", "view_exportjob", "export_personal_data"))
+    builders.sign_in_verified(
+        client, analyst("export_responses", "view_exportjob", "export_personal_data")
+    )
     assert client.get(download).status_code == 200

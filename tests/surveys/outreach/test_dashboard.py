@@ -29,7 +29,7 @@ def url(name, wave):
 
 
 def page(client, user, wave):
-    client.force_login(user)
+    builders.sign_in_verified(client, user)
     response = client.get(url("dashboard", wave))
     assert response.status_code == 200
     return response.content.decode()
@@ -183,7 +183,7 @@ def test_send_reminder_to_one_organisation_queues_mail_for_its_contacts_only(
     client, invited_wave, mail_admin
 ):
     target = Organisation.objects.exclude(pk__in=invited_wave.submitted_ids).first()
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     response = client.post(
         url("dashboard_remind", invited_wave), {"only": target.pk, "confirm": "1"}
@@ -200,7 +200,7 @@ def test_send_reminder_to_one_organisation_queues_mail_for_its_contacts_only(
 def test_send_reminder_to_all_reaches_every_non_submitter_and_nobody_else(
     client, invited_wave, mail_admin
 ):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
 
@@ -217,7 +217,7 @@ def test_send_reminder_to_all_reaches_every_non_submitter_and_nobody_else(
 
 def test_the_reminder_action_requires_a_csrf_token(invited_wave, mail_admin):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     response = client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
 
@@ -249,7 +249,7 @@ def test_status_csv_lists_non_submitters_with_contacts_and_neutralises_formulas(
     builders.make_contact(
         organisation=target, name='=HYPERLINK("http://evil.example","x")', email="f@example.invalid"
     )
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     response = client.get(url("dashboard_status_csv", invited_wave))
 
@@ -266,7 +266,7 @@ def test_invitation_form_can_target_one_county(client, national_wave, mail_admin
     organisations = Organisation.objects.filter(edition=national_wave.edition)
     builders.make_contacts(organisations)
     county = national_wave.edition.counties.get(number="12")
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     response = client.post(
         url("dashboard_invite", national_wave), {"target": "county", "county": county.pk}
@@ -281,7 +281,7 @@ def test_invitation_form_can_target_one_county(client, national_wave, mail_admin
 def test_invitation_form_explains_unknown_organisation_numbers_and_sends_nothing(
     client, national_wave, mail_admin
 ):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
 
     response = client.post(
         url("dashboard_invite", national_wave),
@@ -296,7 +296,7 @@ def test_invitation_form_explains_unknown_organisation_numbers_and_sends_nothing
 def test_reminder_schedule_can_be_edited_and_bad_input_is_explained(
     client, national_wave, mail_admin
 ):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
     form = {
         "reminder_days_text": "10, 3",
         "reminders_enabled": "on",
@@ -322,7 +322,7 @@ def test_reminder_schedule_can_be_edited_and_bad_input_is_explained(
 def test_every_round_can_be_inspected_afterwards_with_each_recipient_and_result(
     client, invited_wave, mail_admin
 ):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
     client.post(url("dashboard_remind", invited_wave), {"all": "1", "confirm": "1"})
     failed = OutboundMessage.objects.filter(kind=MailKind.REMINDER).first()
     OutboundMessage.objects.filter(pk=failed.pk).update(state="failed", reason="550 No such user")

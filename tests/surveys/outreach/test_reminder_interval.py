@@ -114,7 +114,7 @@ def remind_url(wave):
 def test_the_confirmation_says_how_many_are_reached_and_how_many_are_skipped_and_why(
     client, invited_wave, mail_admin
 ):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
     first = Organisation.objects.exclude(pk__in=invited_wave.submitted_ids).order_by("number")[0]
     mailing.reminders_queue_now(wave=invited_wave, organisations=[first], now=timezone.now())
     not_submitted = Organisation.objects.filter(edition=invited_wave.edition).count() - len(
@@ -137,7 +137,7 @@ def test_the_confirmation_says_how_many_are_reached_and_how_many_are_skipped_and
 
 def test_a_double_click_on_send_makes_one_round(client, invited_wave, mail_admin, settings):
     settings.REMINDER_MIN_INTERVAL_DAYS = 0  # the confirmation alone must prevent the second
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
     confirmation = client.post(remind_url(invited_wave), {"all": "1"}).content.decode()
     after_round = re.search(r'name="after_round" value="(\d+)"', confirmation).group(1)
     send = {"all": "1", "confirm": "1", "after_round": after_round}
@@ -151,7 +151,7 @@ def test_a_double_click_on_send_makes_one_round(client, invited_wave, mail_admin
 
 
 def test_the_confirmation_page_is_never_stored(client, invited_wave, mail_admin):
-    client.force_login(mail_admin)
+    builders.sign_in_verified(client, mail_admin)
     response = client.post(remind_url(invited_wave), {"all": "1"})
 
     assert "no-store" in response["Cache-Control"]

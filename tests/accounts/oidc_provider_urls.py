@@ -1,0 +1,9 @@
+"""URLs of the test OpenID Connect provider (tests/accounts/oidc_provider_server.py)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("openid/", include("oidc_provider.urls", namespace="oidc_provider")),
+]
