@@ -55,8 +55,10 @@ from surveys.analysis.results import (
     comparison_rows,
     comparison_years,
     question_for_results,
-    question_results,
     response_counts,
+    text_search,
+    wave_result,
+    wave_results,
 )
 from surveys.analysis.scoring import prize_ranking
 from surveys.analysis.workbook import write_xlsx
@@ -118,13 +120,38 @@ def _county_page(
     return replace(result, breakdowns=breakdowns), page
 
 
+def _text_context(
+    request: HttpRequest, wave: Wave, question: Any, result: QuestionResult
+) -> dict[str, Any]:
+    """One page (?tekstside=N) of the question's free texts, searched with ?tekst=...: a
+    question with 10,000 answers listed them all (benchmarks/RESULTS.md)."""
+    if not result.text_count:
+        return {"text_total": 0, "text_search": ""}
+    search = request.GET.get("tekst", "").strip()[:200]
+    found = text_search(wave, question, search)
+    page = paging.page_of(
+        request,
+        parameter="tekstside",
+        total=found.count(),
+        size=settings.RESULTS_TEXT_PAGE_SIZE,
+        anchor="texts",
+    )
+    texts = found.slice(page.offset, page.size)
+    return {
+        "text_total": result.text_count,
+        "text_search": search,
+        "text_page": page,
+        "texts": texts,
+    }
+
+
 @staff_permission_required(VIEW_RESULTS)
 def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave = staff_wave(slug)
     question = question_for_results(wave, key)
     if question is None:
         raise Http404
-    result, county_page = _county_page(request, question_results(wave, [question])[0])
+    result, county_page = _county_page(request, wave_result(wave, key))
     comparison = comparison_across_waves(question)
     return render(
         request,
@@ -133,6 +160,7 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "wave": wave,
             "question": question,
             "result": result,
+            **_text_context(request, wave, question, result),
             "blocks": chart_blocks(result, detail=True),
             "county_page": county_page,
             "comparison": comparison,
@@ -150,7 +178,7 @@ def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: st
     question = question_for_results(wave, key)
     if question is None or fmt not in {"svg", "csv"}:
         raise Http404
-    block = find_block(question_results(wave, [question])[0], chart)
+    block = find_block(wave_result(wave, key), chart)
     if block is None or (fmt == "svg" and block.svg is None):
         raise Http404
     filename = safe_filename(wave, f"{question.key}{chart}".replace("_", ""), fmt)
@@ -168,9 +196,8 @@ def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: st
     return response
 
 
-def _report_context(wave: Wave) -> dict[str, Any]:
-    questions = wave_questions(wave)
-    results = question_results(wave, questions)
+def _report_context(wave: Wave, *, version: str = "") -> dict[str, Any]:
+    results = wave_results(wave, version=version)
     sections: list[dict[str, Any]] = []
     for result in results:
         section = result.question.section
