@@ -14,12 +14,11 @@ interpolated from those counts (the same figures).
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Func, Q, TextField, Window
 from django.db.models.functions import RowNumber, Trim
 
@@ -156,21 +155,6 @@ def _ids(values: Iterable[int]) -> str:
     return ", ".join(str(int(value)) for value in values) or "NULL"
 
 
-@contextmanager
-def _hashed_groups(cursor: Any) -> Iterator[None]:
-    """PostgreSQL cannot estimate how many answers the JSON conditions keep (it guesses a few
-    dozen of 150,000) and so sorts them to group them; hashing is two to three times faster
-    (benchmarks/RESULTS.md). Sorting is turned off for this one query only."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    cursor.execute("SET enable_sort = off")
-    try:
-        yield
-    finally:
-        cursor.execute("RESET enable_sort")
-
-
 def count_cells(wave: Wave, questions: list[Question]) -> dict[int, dict[CellKey, Cell]]:
     """Submitted answers per question, cell and code (one query)."""
     cells: dict[int, dict[CellKey, Cell]] = defaultdict(lambda: defaultdict(Cell))
@@ -185,7 +169,13 @@ def count_cells(wave: Wave, questions: list[Question]) -> dict[int, dict[CellKey
         container_ids=_ids(container_ids),
         all_ids=_ids(scalar_ids + container_ids),
     )
-    with connection.cursor() as cursor, _hashed_groups(cursor):
+    if connection.vendor == "postgresql":
+        # PostgreSQL cannot estimate how many answers the JSON conditions keep (it guesses a
+        # few dozen of 150,000) and sorts them to group them; hashing is two to three times
+        # faster (benchmarks/RESULTS.md). SET LOCAL lasts until the end of the transaction:
+        # this block's own, or the caller's when there is one.
+        sql = "SET LOCAL enable_sort = off; " + sql
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(sql, [wave.pk, AnswerSet.Status.SUBMITTED])
         rows = cursor.fetchall()
     for part, question_id, kind, county_id, size_class, row_code, code, times in rows:

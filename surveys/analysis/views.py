@@ -15,7 +15,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
@@ -26,14 +25,13 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from municipalities.models import County, OrganisationKind, SizeClass
 from surveys import paging
+from surveys.analysis import report_pdf
 from surveys.analysis.codebook import NOT_STARTED, wave_questions
 from surveys.analysis.export_jobs import (
     export_dir,
@@ -48,7 +46,13 @@ from surveys.analysis.exports import (
     export_csv_lines,
     export_row_count,
 )
-from surveys.analysis.report import block_rows, chart_blocks, comparison_block, find_block
+from surveys.analysis.report import (
+    block_rows,
+    chart_blocks,
+    comparison_block,
+    find_block,
+    report_context,
+)
 from surveys.analysis.results import (
     QuestionResult,
     comparison_across_waves,
@@ -58,7 +62,6 @@ from surveys.analysis.results import (
     response_counts,
     text_search,
     wave_result,
-    wave_results,
 )
 from surveys.analysis.scoring import prize_ranking
 from surveys.analysis.workbook import write_xlsx
@@ -196,54 +199,48 @@ def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: st
     return response
 
 
-def _report_context(wave: Wave, *, version: str = "") -> dict[str, Any]:
-    results = wave_results(wave, version=version)
-    sections: list[dict[str, Any]] = []
-    for result in results:
-        section = result.question.section
-        if not sections or sections[-1]["section"].pk != section.pk:
-            sections.append({"section": section, "items": []})
-        sections[-1]["items"].append(
-            {"result": result, "blocks": chart_blocks(result, detail=False)}
-        )
-    return {
-        "wave": wave,
-        "counts": response_counts(wave),
-        "sections": sections,
-        "generated_at": timezone.now(),
-    }
-
-
 @staff_permission_required(VIEW_RESULTS)
 def results_report(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
-    return render(request, "analysis/report.html", _report_context(wave))
+    return render(request, "analysis/report.html", report_context(wave))
 
 
 def pdf_available() -> bool:
-    """WeasyPrint needs the system library pango; without it PDF downloads are unavailable."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
+    return report_pdf.pdf_available()
 
 
 @staff_permission_required(VIEW_RESULTS)
 def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The PDF when the worker has made it for the current data, else a progress page (202)
+    that asks the worker for it."""
     wave = staff_wave(slug)
     if not pdf_available():
         return render(request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503)
-    import weasyprint
-
-    html = render_to_string("analysis/report_pdf.html", _report_context(wave), request)
-    stylesheet = weasyprint.CSS(filename=finders.find("css/report.css"))
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[stylesheet]
+    state = report_pdf.report_pdf_request(wave=wave, language=get_language())
+    if state.path is not None:
+        return FileResponse(
+            state.path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=safe_filename(wave, "rapport", "pdf"),
+        )
+    return render(
+        request, "analysis/report_pdf_progress.html", {"wave": wave, "state": state}, status=202
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(safe_filename(wave, "rapport", "pdf"))
-    return response
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_report_pdf_status(request: HttpRequest, slug: str) -> JsonResponse:
+    wave = staff_wave(slug)
+    state = report_pdf.report_pdf_status(wave=wave, language=get_language())
+    return JsonResponse(
+        {
+            "status": state.status,
+            "status_label": state.label,
+            "percent": state.percent,
+            "finished": state.status in {"done", "failed"},
+        }
+    )
 
 
 @staff_permission_required(VIEW_RESULTS)

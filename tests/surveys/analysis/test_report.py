@@ -9,6 +9,7 @@ import zlib
 import pytest
 from django.urls import reverse
 
+from surveys.analysis.report_pdf import report_pdf_build
 from surveys.analysis.views import pdf_available
 from surveys.models import AnswerSet
 from tests import builders
@@ -119,15 +120,40 @@ def test_report_downloads_as_pdf(data, results_client):
         if os.environ.get("REQUIRE_PDF"):
             pytest.fail(message)  # CI installs pango and must run this test
         pytest.skip(message + "; PDF test skipped")
-    response = results_client.get(reverse("surveys:results_report_pdf", args=[data.wave.slug]))
+    url = reverse("surveys:results_report_pdf", args=[data.wave.slug])
+    status_url = reverse("surveys:results_report_pdf_status", args=[data.wave.slug])
+    waiting = results_client.get(url)
+    assert waiting.status_code == 202
+    assert 'id="report-pdf-progress"' in waiting.content.decode()
+    assert results_client.get(status_url).json()["status"] == "queued"
+
+    # The worker makes it (the task runs after the request's transaction commits).
+    report_pdf_build(wave_id=data.wave.pk, language="nb")
+    assert results_client.get(status_url).json() == {
+        "status": "done",
+        "status_label": "Ferdig",
+        "percent": 100,
+        "finished": True,
+    }
+    response = results_client.get(url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
     disposition = response["Content-Disposition"]
     assert "-rapport-" in disposition and disposition.endswith('.pdf"')
     # Background, then one page per section (print CSS: a section starts a new page).
-    assert pdf_page_count(response.content) >= 3
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF-")
+    assert pdf_page_count(content) >= 3
+
+    # New answers: the PDF of the old data is not served; the worker makes a new one.
+    answer_set = builders.make_answer_set(
+        wave=data.wave,
+        organisation=builders.make_organisation(edition=data.wave.edition, number="8999"),
+        status=AnswerSet.Status.SUBMITTED,
+    )
+    builders.make_answer(answer_set=answer_set, question=data.yes_no, value="ja")
+    assert results_client.get(url).status_code == 202
 
 
 def pdf_page_count(pdf: bytes) -> int:
