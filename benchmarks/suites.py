@@ -572,6 +572,12 @@ def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
     return [table]
 
 
+def run_journey(sizes: list[int], options: Options) -> list[Table]:
+    from benchmarks.journey import run_journey as journey
+
+    return journey(sizes, options)
+
+
 SUITES: dict[str, Suite] = {
     "section": Suite("respondent section page with 7 and 100 questions", [450], run_section),
     "save": Suite("section saves and submits, 8 clients, gunicorn 2 workers", [450], run_save),
@@ -583,6 +589,11 @@ SUITES: dict[str, Suite] = {
         run_export_memory,
     ),
     "results": Suite("results page of a question with breakdowns", [10_000], run_results),
+    "journey": Suite(
+        "a complete questionnaire in process: CPU and queries per request",
+        [450],
+        run_journey,
+    ),
     "report": Suite(
         "wave_results, report page and PDF (before/after with BENCH_BASELINE=<dir>)",
         [450, 10_000, 100_000],
