@@ -308,7 +308,9 @@ def text_answers(wave: Wave, question_ids: Iterable[int]):
             answer_set__status=AnswerSet.Status.SUBMITTED,
         )
         .annotate(text=Trim(JsonText("value")))
-        .filter(~Q(other_text="") | (Q(question__kind__in=TEXT_KINDS) & ~Q(text="")))
+        .filter(
+            ~Q(other_text="") | (Q(question__kind__in=TEXT_KINDS, text__isnull=False) & ~Q(text=""))
+        )
         .order_by(f"{ORG}name", f"{ORG}number", "pk")
     )
 

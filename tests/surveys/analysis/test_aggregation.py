@@ -57,7 +57,7 @@ def data():
             if question.kind == Question.Kind.MULTIPLE_CHOICE and "annet" in value:
                 other = rng.choice(["Felles nettside", "Chat", ""])
             if question.kind == Question.Kind.LONG_TEXT and rng.random() < 0.2:
-                value = rng.choice(["", "   "])
+                value = rng.choice(["", "   ", None])
             if question.kind == Question.Kind.INTEGER and rng.random() < 0.1:
                 value = None
             builders.make_answer(
