@@ -2,8 +2,9 @@
 
     python -m benchmarks generate --sizes 450 10000 100000
 
-A data set of size N is one register edition with about N/24 counties (at most 1,000), a
-fylkeskommune for every county but the first (like Oslo) and kommuner for the rest, each with
+A data set of size N is one register edition with Norway's 15 counties of 2024 (names and
+numbers from municipalities/data/fylker-2024.csv, so grouping by county looks as it does in
+production), a fylkeskommune for every county but Oslo and kommuner for the rest, each with
 one contact; populations follow a log-normal distribution close to Norway's (median about
 5,000), so every size class occurs. The 2011 questionnaire is loaded into a wave of its own
 (`bench-<N>`) through the questionnaire loader, and about 80 % of the organisations answer:
@@ -57,7 +58,7 @@ from surveys.form_engine.kinds import (
 )
 from surveys.models import Answer, AnswerChange, AnswerSet, Question, Wave
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 2011
 QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "surveys/questionnaires/ekommune-2011.yaml"
 # Register editions of generated data sets live far from real years.
@@ -99,8 +100,17 @@ def _code(index: int, width: int) -> str:
     return digits[10 + lead] + text
 
 
-def county_count(size: int) -> int:
-    return max(2, min(1000, round(size / 24)))
+COUNTIES_FILE = Path(__file__).resolve().parent.parent / "municipalities/data/fylker-2024.csv"
+
+
+def real_counties() -> list[tuple[str, str, bool]]:
+    """Norway's counties (number, name, has a fylkeskommune), Oslo first."""
+    with COUNTIES_FILE.open(encoding="utf-8") as handle:
+        rows = [
+            (row["fylkesnummer"], row["name"], row["has_county_municipality"] == "True")
+            for row in csv.DictReader(handle)
+        ]
+    return sorted(rows, key=lambda row: (row[2], row[0]))
 
 
 # Lower bounds of the six size classes: at least one kommune of each, whatever the size.
@@ -179,19 +189,13 @@ def _register(size: int, seed: int) -> Any:
     edition = RegisterEdition.objects.create(
         year=year + 1, name=_edition_name(size), source=fingerprint(size, seed)
     )
-    n_counties = county_count(size)
     counties = County.objects.bulk_create(
         [
-            County(
-                edition=edition,
-                number=_code(i + 1, 2),
-                name=f"{rng.choice(NAME_PREFIXES)}{rng.choice(NAME_STEMS)}fylke {i + 1}",
-                # The first county is like Oslo: no separate fylkeskommune.
-                has_county_municipality=i > 0,
-            )
-            for i in range(n_counties)
+            County(edition=edition, number=number, name=name, has_county_municipality=has_fk)
+            for number, name, has_fk in real_counties()
         ]
     )
+    n_counties = len(counties)
     n_kommuner = size - (n_counties - 1)
     kommuner = []
     totals = [0] * n_counties

@@ -212,6 +212,130 @@ def run_results(sizes: list[int], options: Options) -> list[Table]:
     return [table]
 
 
+# --- 6. Wave results, report page and report PDF ---------------------------------------------
+
+REPORT_MODES = {
+    "results": "wave_results",
+    "report": "report page",
+    "report-cached": "report page, results cached",
+    "pdf": "report PDF",
+}
+
+
+def _report_child(tree: Path, slug: str, mode: str, timeout: int = 600) -> dict | None:
+    """One measurement in a fresh process of this source tree (None when it failed, ran out
+    of the child's memory limit or time)."""
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(tree), "VAR_DIR": str(tree / "var")}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "benchmarks.report_child", slug, mode],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if result.returncode != 0:
+        print(result.stderr[-2000:], file=sys.stderr)
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _trees() -> list[tuple[str, Path]]:
+    """This tree ("after") and, with BENCH_BASELINE=<dir of an older checkout>, that one
+    ("before"), measured in the same run on the same data."""
+    import os
+    import shutil
+
+    trees = [("after", ROOT)]
+    baseline = os.environ.get("BENCH_BASELINE")
+    if baseline:
+        shutil.copy(ROOT / "benchmarks" / "report_child.py", Path(baseline) / "benchmarks")
+        trees.insert(0, ("before", Path(baseline)))
+    return trees
+
+
+def run_report(sizes: list[int], options: Options) -> list[Table]:
+    table = Table(
+        "Wave results (uncached), report page and report PDF",
+        [
+            "organisations",
+            "what",
+            "tree",
+            "seconds",
+            "CPU s",
+            "queries",
+            "rows fetched",
+            "MB",
+            "peak RSS MB",
+        ],
+    )
+    for size in sizes:
+        dataset = _dataset(size, options)
+        for mode, name in REPORT_MODES.items():
+            for label, tree in _trees():
+                if label == "before" and mode == "report-cached":
+                    continue  # nothing was cached before
+                if label == "before" and mode == "pdf" and size > 1000:
+                    # WeasyPrint was still running after 240 s at 7.4 GB at 10,000.
+                    table.rows.append([size, name, label, "not run", "", "", "", "", ""])
+                    continue
+                measured = _report_child(tree, dataset.slug, mode)
+                if measured is None:
+                    table.rows.append([size, name, label, "failed", "", "", "", "", ""])
+                    continue
+                table.rows.append(
+                    [
+                        size,
+                        name,
+                        label,
+                        measured["seconds"],
+                        measured["cpu_seconds"],
+                        measured["queries"],
+                        measured["rows"],
+                        measured["bytes"] / 1e6,
+                        measured["peak_rss_mb"],
+                    ]
+                )
+                if label == "after":
+                    _report_targets(table, size, mode, measured)
+    table.notes.append(
+        "Each figure from a fresh process (benchmarks/report_child.py) with an empty cache: "
+        "the first view after a save or submit. Later views of the same data come from the "
+        "cache. CPU: the Python process only; PostgreSQL's work is in the seconds. Rows "
+        "fetched: rows the database handed to Python. `before` is the tree in BENCH_BASELINE."
+    )
+    return [table]
+
+
+def _report_targets(table: Table, size: int, mode: str, measured: dict) -> None:
+    seconds, peak = measured["seconds"], measured["peak_rss_mb"]
+    if mode == "results" and size >= 10_000:
+        limit = 0.5 if size < 100_000 else 2
+        table.targets += [
+            Target(f"wave_results at {size}", seconds, limit, "s"),
+            Target(f"wave_results peak memory at {size}", peak, 150, "MB"),
+        ]
+    if mode == "report-cached" and size == 10_000:
+        table.targets.append(Target(f"report page at {size}, results cached", seconds, 1, "s"))
+    if mode == "report" and size == 10_000:
+        table.targets += [
+            Target(f"report page at {size}", seconds, 1, "s"),
+            Target(f"report page size at {size}", measured["bytes"] / 1e6, 2, "MB"),
+        ]
+    if mode == "pdf" and size == 10_000:
+        table.targets += [
+            Target(f"report PDF at {size} (worker)", seconds, 60, "s"),
+            Target(f"report PDF peak memory at {size}", peak, 500, "MB"),
+        ]
+    if mode == "pdf" and size < 1000:
+        table.targets.append(Target(f"report PDF at {size}", seconds, 10, "s"))
+
+
 # --- 1. Section page -----------------------------------------------------------------------------
 
 
@@ -459,6 +583,12 @@ def run_dashboard(sizes: list[int], options: Options) -> list[Table]:
     return [table]
 
 
+def run_journey(sizes: list[int], options: Options) -> list[Table]:
+    from benchmarks.journey import run_journey as journey
+
+    return journey(sizes, options)
+
+
 SUITES: dict[str, Suite] = {
     "section": Suite("respondent section page with 7 and 100 questions", [450], run_section),
     "save": Suite("section saves and submits, 8 clients, gunicorn 2 workers", [450], run_save),
@@ -470,4 +600,14 @@ SUITES: dict[str, Suite] = {
         run_export_memory,
     ),
     "results": Suite("results page of a question with breakdowns", [10_000], run_results),
+    "journey": Suite(
+        "a complete questionnaire in process: CPU and queries per request",
+        [450],
+        run_journey,
+    ),
+    "report": Suite(
+        "wave_results, report page and PDF (before/after with BENCH_BASELINE=<dir>)",
+        [450, 10_000, 100_000],
+        run_report,
+    ),
 }

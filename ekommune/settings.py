@@ -464,6 +464,12 @@ DASHBOARD_COUNTY_PAGE_SIZE = env_int("DASHBOARD_COUNTY_PAGE_SIZE", 50)
 RESULTS_COUNTY_PAGE_SIZE = env_int("RESULTS_COUNTY_PAGE_SIZE", 30)
 # How many years back a results page compares a question with earlier waves.
 RESULTS_COMPARISON_YEARS = env_int("RESULTS_COMPARISON_YEARS", 10)
+# A wave's results are counted once per data version and kept this long in the cache.
+RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 24 * 3600)
+# Free-text answers: how many the report shows per question (with a link to all of them),
+# and how many a question's results page shows per page (searchable).
+RESULTS_TEXTS_SHOWN = env_int("RESULTS_TEXTS_SHOWN", 10)
+RESULTS_TEXT_PAGE_SIZE = env_int("RESULTS_TEXT_PAGE_SIZE", 50)
 
 # django-axes: failed staff logins lock out the combination of user name and client address, so
 # guessing from one address cannot lock an administrator out everywhere. The address is the

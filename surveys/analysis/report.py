@@ -7,13 +7,21 @@ download), so the page, print, the PDF and the downloads always show the same fi
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from surveys.analysis.results import Distribution, QuestionResult, WaveColumn
+from surveys.analysis.results import (
+    Distribution,
+    QuestionResult,
+    WaveColumn,
+    response_counts,
+    wave_results,
+)
 from surveys.charts import horizontal_bars, stacked_bars
-from surveys.models import Question
+from surveys.models import Question, Wave
 
 
 @dataclass
@@ -143,3 +151,21 @@ def comparison_block(result: QuestionResult, columns: list[WaveColumn]) -> Chart
     if len(groups) < 2:
         return None
     return _stacked(result, "waves", _("Sammenligning med tidligere år"), groups)
+
+
+def report_context(wave: Wave, *, version: str = "") -> dict[str, Any]:
+    """The report's sections with their questions' results and charts (from the cache)."""
+    sections: list[dict[str, Any]] = []
+    for result in wave_results(wave, version=version):
+        section = result.question.section
+        if not sections or sections[-1]["section"].pk != section.pk:
+            sections.append({"section": section, "items": []})
+        sections[-1]["items"].append(
+            {"result": result, "blocks": chart_blocks(result, detail=False)}
+        )
+    return {
+        "wave": wave,
+        "counts": response_counts(wave),
+        "sections": sections,
+        "generated_at": timezone.now(),
+    }

@@ -1,13 +1,13 @@
 """Report-shaped reads for the results pages, the survey report and the chart downloads.
 
-Results count submitted answer sets only. Distributions are counted per cell of
-(organisation kind, county, size class) — single choices and ratings by GROUP BY in the
-database, multiple choices, matrices and numbers in Python over one values_list query — and the
-cells are then rolled up into the overall figure and the breakdowns by size class, county and
-kind. The number of queries therefore never depends on the number of organisations or questions.
+Results count submitted answer sets only. `surveys.analysis.aggregation` counts the answers in
+the database per cell of (organisation kind, county, size class) and code, and summarises the
+numbers; here the cells are rolled up into the overall figure and the breakdowns by size class,
+county and kind. The number of queries never depends on the number of organisations or
+questions, and the rows read grow with questions, cells and codes only. A wave's results are
+kept in the cache for its data version (`surveys.analysis.cache`).
 """
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,23 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from municipalities.models import County, OrganisationKind, SizeClass
+from surveys.analysis import aggregation, cache
+from surveys.analysis.aggregation import (
+    CHOICE_KINDS,
+    NUMBER_KINDS,
+    TEXT_KINDS,
+    Cell,
+    CellKey,
+)
 from surveys.analysis.codebook import wave_questions
 from surveys.charts import Distribution, Share
 from surveys.models import Answer, AnswerSet, Question, Wave
 from surveys.outreach import selectors as rates
 
-CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.RATING}
-NUMBER_KINDS = {
-    Question.Kind.INTEGER,
-    Question.Kind.DECIMAL,
-    Question.Kind.PERCENTAGE,
-    Question.Kind.RATING,
-}
-TEXT_KINDS = {Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
-
-ORG = "answer_set__organisation__"
-# A cell: (kind, county_id, size_class).
-CellKey = tuple[str, int, int | None]
+__all__ = ["CHOICE_KINDS", "NUMBER_KINDS", "TEXT_KINDS"]
 
 
 # --- Result shapes ------------------------------------------------------------------------------
@@ -86,7 +83,9 @@ class QuestionResult:
     breakdowns: list[Breakdown] = field(default_factory=list)
     matrix_rows: list[MatrixRowResult] = field(default_factory=list)
     numbers: list[NumberSummary] = field(default_factory=list)
+    # The first RESULTS_TEXTS_SHOWN free texts; `text_count` says how many there are in all.
     texts: list[TextAnswer] = field(default_factory=list)
+    text_count: int = 0
 
     @property
     def is_choice(self) -> bool:
@@ -127,16 +126,7 @@ class WaveColumn:
     numbers: NumberSummary | None
 
 
-# --- Internal counting --------------------------------------------------------------------------
-
-
-@dataclass
-class _Cell:
-    n: int = 0
-    counts: Counter = field(default_factory=Counter)
-    rows: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    row_n: Counter = field(default_factory=Counter)
-    numbers: list[float] = field(default_factory=list)
+# --- Building results from the database's counts ----------------------------------------------
 
 
 def codes_for(question: Question) -> list[tuple[str, str]]:
@@ -159,102 +149,43 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _submitted_answers(wave: Wave, question_ids: Iterable[int]):
-    return Answer.objects.filter(
-        question_id__in=list(question_ids),
-        answer_set__wave=wave,
-        answer_set__status=AnswerSet.Status.SUBMITTED,
-    )
-
-
-def _collect(wave: Wave, questions: list[Question]) -> dict[int, dict[CellKey, _Cell]]:
-    """Count the submitted answers to these questions per cell (at most two queries)."""
-    cells: dict[int, dict[CellKey, _Cell]] = defaultdict(lambda: defaultdict(_Cell))
-    grouped = [q.id for q in questions if q.kind in CHOICE_KINDS]
-    rating_ids = {q.id for q in questions if q.kind == Question.Kind.RATING}
-    in_python = [
-        q.id
-        for q in questions
-        if q.kind in {Question.Kind.MULTIPLE_CHOICE, Question.Kind.MATRIX} | NUMBER_KINDS
-        and q.kind != Question.Kind.RATING
-    ]
-    if grouped:
-        rows = (
-            _submitted_answers(wave, grouped)
-            .values("question_id", f"{ORG}kind", f"{ORG}county_id", f"{ORG}size_class", "value")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for row in rows:
-            value = row["value"]
-            if value is None or value == "" or value == []:
-                continue
-            key = (row[f"{ORG}kind"], row[f"{ORG}county_id"], row[f"{ORG}size_class"])
-            cell = cells[row["question_id"]][key]
-            cell.n += row["n"]
-            cell.counts[str(value)] += row["n"]
-            if row["question_id"] in rating_ids and (number := _number(value)) is not None:
-                cell.numbers.extend([number] * row["n"])
-    if in_python:
-        rows = _submitted_answers(wave, in_python).values_list(
-            "question_id", f"{ORG}kind", f"{ORG}county_id", f"{ORG}size_class", "value"
-        )
-        for question_id, kind, county_id, size_class, value in rows:
-            cell = cells[question_id][(kind, county_id, size_class)]
-            if isinstance(value, list):
-                if value:
-                    cell.n += 1
-                    cell.counts.update(set(map(str, value)))
-            elif isinstance(value, dict):
-                if value:
-                    cell.n += 1
-                    for row_code, scale in value.items():
-                        cell.rows[row_code][str(scale)] += 1
-                        cell.row_n[row_code] += 1
-            elif (number := _number(value)) is not None:
-                cell.n += 1
-                cell.numbers.append(number)
-    return cells
-
-
-def _texts(wave: Wave, questions: list[Question]) -> dict[int, list[TextAnswer]]:
-    """Free-text answers and "other" texts with the organisation's name (one query)."""
-    wanted = [q for q in questions if q.kind in TEXT_KINDS or any_other(q)]
-    if not wanted:
-        return {}
-    labels = {
-        q.id: {choice.code: choice.label for choice in q.choices.all() if choice.is_other}
-        for q in wanted
-    }
-    rows = (
-        _submitted_answers(wave, [q.id for q in wanted])
-        .filter(~Q(other_text="") | Q(question__kind__in=TEXT_KINDS))
-        .values_list("question_id", f"{ORG}name", f"{ORG}number", "value", "other_text")
-        .order_by(f"{ORG}name", f"{ORG}number")
-    )
-    texts: dict[int, list[TextAnswer]] = defaultdict(list)
-    for question_id, name, number, value, other_text in rows:
-        if other_text:
-            choice = ", ".join(labels[question_id].values())
-            texts[question_id].append(TextAnswer(name, number, other_text, choice))
-        elif isinstance(value, str) and value.strip():
-            texts[question_id].append(TextAnswer(name, number, value))
-    return texts
-
-
 def any_other(question: Question) -> bool:
     return any(choice.is_other for choice in question.choices.all())
 
 
-def _merge(cells: Iterable[_Cell]) -> _Cell:
-    total = _Cell()
+def _texts(wave: Wave, questions: list[Question], limit: int) -> dict[int, tuple[int, list]]:
+    """Per question: how many free texts and "Annet" texts there are, and the first `limit`
+    of them with the organisation's name (one query)."""
+    wanted = [q for q in questions if q.kind in TEXT_KINDS or any_other(q)]
+    rows = aggregation.first_texts(wave, [q.id for q in wanted], limit=limit)
+    labels = {q.id: other_label(q) for q in wanted}
+    texts: dict[int, tuple[int, list[TextAnswer]]] = {}
+    for question_id, name, number, text, other_text, total in rows:
+        texts.setdefault(question_id, (total, []))[1].append(
+            text_answer(name, number, text, other_text, labels[question_id])
+        )
+    return texts
+
+
+def other_label(question: Question) -> str:
+    """The label of the question's "Annet, spesifiser" choice(s), shown with their texts."""
+    return ", ".join(choice.label for choice in question.choices.all() if choice.is_other)
+
+
+def text_answer(name: str, number: str, text: str | None, other_text: str, label: str):
+    if other_text:
+        return TextAnswer(name, number, other_text, label)
+    return TextAnswer(name, number, text or "")
+
+
+def _merge(cells: Iterable[Cell]) -> Cell:
+    total = Cell()
     for cell in cells:
         total.n += cell.n
         total.counts.update(cell.counts)
         for row_code, counter in cell.rows.items():
             total.rows[row_code].update(counter)
         total.row_n.update(cell.row_n)
-        total.numbers.extend(cell.numbers)
     return total
 
 
@@ -273,28 +204,24 @@ def _distribution(
     )
 
 
-def _quartiles(values: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0], ordered[0], ordered[0]
-    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
-    return q1, median, q3
-
-
-def number_summary(label: str, values: list[float]) -> NumberSummary:
-    """n, mean, median and quartiles (inclusive method, as spreadsheets' QUARTIL.INK)."""
-    if not values:
+def number_summary(label: str, counts: Counter) -> NumberSummary:
+    """n, mean, median and quartiles (inclusive method, as spreadsheets' QUARTIL.INK) of
+    values given as {value: times}."""
+    if not counts:
         return NumberSummary(label=label, n=0)
-    q1, median, q3 = _quartiles(values)
+    return _summary(label, aggregation.stats_from_counts(counts))
+
+
+def _summary(label: str, stats: aggregation.NumberStats) -> NumberSummary:
     return NumberSummary(
         label=label,
-        n=len(values),
-        mean=statistics.fmean(values),
-        median=median,
-        q1=q1,
-        q3=q3,
-        minimum=min(values),
-        maximum=max(values),
+        n=stats.n,
+        mean=stats.mean,
+        median=stats.median,
+        q1=stats.q1,
+        q3=stats.q3,
+        minimum=stats.minimum,
+        maximum=stats.maximum,
     )
 
 
@@ -327,87 +254,116 @@ def _groupings(counties: list[County], kinds: list[str]) -> list[Grouping]:
     ]
 
 
-def _grouped(cells: dict[CellKey, _Cell], keyfunc: Callable[[CellKey], Any]) -> dict[Any, _Cell]:
-    buckets: dict[Any, list[_Cell]] = defaultdict(list)
+def _grouped(cells: dict[CellKey, Cell], keyfunc: Callable[[CellKey], Any]) -> dict[Any, Cell]:
+    buckets: dict[Any, list[Cell]] = defaultdict(list)
     for key, cell in cells.items():
         buckets[keyfunc(key)].append(cell)
     return {group: _merge(items) for group, items in buckets.items()}
 
 
+def _choice_breakdowns(
+    result: QuestionResult, cells: dict[CellKey, Cell], total: Cell, groupings: list[Grouping]
+) -> None:
+    codes = result.codes
+    result.overall = _distribution(_("Alle"), total.n, total.counts, codes)
+    for key, title, groups, keyfunc in groupings:
+        merged = _grouped(cells, keyfunc)
+        result.breakdowns.append(
+            Breakdown(
+                key=key,
+                title=title,
+                groups=[
+                    _distribution(label, merged[value].n, merged[value].counts, codes)
+                    for value, label in groups
+                    if value in merged and merged[value].n
+                ],
+            )
+        )
+
+
+def _matrix_rows(result: QuestionResult, cells: dict[CellKey, Cell], total: Cell) -> None:
+    codes = result.codes
+    by_size = _grouped(cells, lambda key: key[2])
+    for row in result.question.rows.all():
+        result.matrix_rows.append(
+            MatrixRowResult(
+                code=row.code,
+                label=row.label,
+                overall=_distribution(
+                    _("Alle"), total.row_n[row.code], total.rows[row.code], codes
+                ),
+                by_size_class=[
+                    _distribution(
+                        label, by_size[value].row_n[row.code], by_size[value].rows[row.code], codes
+                    )
+                    for value, label in SizeClass.choices
+                    if value in by_size and by_size[value].row_n[row.code]
+                ],
+            )
+        )
+
+
+def _number_summaries(
+    result: QuestionResult, stats: dict[aggregation.GroupKey, Any], groupings: list[Grouping]
+) -> None:
+    if ("all", None) not in stats:
+        result.numbers.append(NumberSummary(label=_("Alle"), n=0))
+        return
+    result.numbers.append(_summary(_("Alle"), stats[("all", None)]))
+    for key, _title, groups, _keyfunc in groupings:
+        if key == "county":
+            continue
+        result.numbers += [
+            _summary(label, stats[(key, value)]) for value, label in groups if (key, value) in stats
+        ]
+
+
 def _build(
     question: Question,
-    cells: dict[CellKey, _Cell],
-    texts: list[TextAnswer],
+    cells: dict[CellKey, Cell],
+    numbers: dict[aggregation.GroupKey, Any],
+    texts: tuple[int, list[TextAnswer]],
     groupings: list[Grouping],
 ) -> QuestionResult:
-    result = QuestionResult(question=question, texts=texts)
+    result = QuestionResult(question=question, text_count=texts[0], texts=texts[1])
     total = _merge(cells.values())
     result.n = total.n
-    codes = codes_for(question)
-    result.codes = codes
+    result.codes = codes_for(question)
     if question.kind in CHOICE_KINDS | {Question.Kind.MULTIPLE_CHOICE}:
-        result.overall = _distribution(_("Alle"), total.n, total.counts, codes)
-        for key, title, groups, keyfunc in groupings:
-            merged = _grouped(cells, keyfunc)
-            result.breakdowns.append(
-                Breakdown(
-                    key=key,
-                    title=title,
-                    groups=[
-                        _distribution(label, merged[value].n, merged[value].counts, codes)
-                        for value, label in groups
-                        if value in merged and merged[value].n
-                    ],
-                )
-            )
+        _choice_breakdowns(result, cells, total, groupings)
     if question.kind == Question.Kind.MATRIX:
-        by_size = _grouped(cells, lambda key: key[2])
-        for row in question.rows.all():
-            result.matrix_rows.append(
-                MatrixRowResult(
-                    code=row.code,
-                    label=row.label,
-                    overall=_distribution(
-                        _("Alle"), total.row_n[row.code], total.rows[row.code], codes
-                    ),
-                    by_size_class=[
-                        _distribution(
-                            label,
-                            by_size[value].row_n[row.code],
-                            by_size[value].rows[row.code],
-                            codes,
-                        )
-                        for value, label in SizeClass.choices
-                        if value in by_size and by_size[value].row_n[row.code]
-                    ],
-                )
-            )
+        _matrix_rows(result, cells, total)
     if question.kind in NUMBER_KINDS:
-        result.numbers.append(number_summary(_("Alle"), total.numbers))
-        for key, _title, groups, keyfunc in groupings:
-            if key == "county":
-                continue
-            merged = _grouped(cells, keyfunc)
-            result.numbers += [
-                number_summary(label, merged[value].numbers)
-                for value, label in groups
-                if value in merged and merged[value].numbers
-            ]
+        _number_summaries(result, numbers, groupings)
+        result.n = result.numbers[0].n
+    if question.kind in TEXT_KINDS:
+        result.n = result.text_count
     return result
 
 
 # --- Selectors ----------------------------------------------------------------------------------
 
 
-def question_results(wave: Wave, questions: list[Question]) -> list[QuestionResult]:
-    """Distributions and breakdowns for these questions (choices/rows prefetched by the caller)."""
-    counties = list(County.objects.filter(edition_id=wave.edition_id).order_by("number"))
+def question_results(
+    wave: Wave, questions: list[Question], *, texts: int | None = None
+) -> list[QuestionResult]:
+    """Distributions, breakdowns, number summaries and the first `texts` free texts (default
+    RESULTS_TEXTS_SHOWN) of these questions, counted in the database (five queries; choices
+    and rows prefetched by the caller)."""
     kinds = [kind for kind, _label in OrganisationKind.choices if kind in wave.target_kinds]
-    groupings = _groupings(counties, kinds)
-    cells = _collect(wave, questions)
-    texts = _texts(wave, questions)
+    groupings = _groupings(aggregation.counties_of(wave), kinds)
+    cells = aggregation.count_cells(wave, questions)
+    numbers = aggregation.summarise_numbers(wave, questions)
+    limit = settings.RESULTS_TEXTS_SHOWN if texts is None else texts
+    found = _texts(wave, questions, limit)
     return [
-        _build(question, cells.get(question.id, {}), texts.get(question.id, []), groupings)
+        _build(
+            question,
+            cells.get(question.id, {}),
+            numbers.get(question.id, {}),
+            found.get(question.id, (0, [])),
+            groupings,
+        )
         for question in questions
     ]
 
@@ -422,9 +378,43 @@ def question_for_results(wave: Wave, key: str) -> Question | None:
     )
 
 
-def wave_results(wave: Wave) -> list[QuestionResult]:
-    """Every question's results, in questionnaire order (constant number of queries)."""
+def collect_wave_results(wave: Wave) -> list[QuestionResult]:
+    """Every question's results, in questionnaire order, counted now (eight queries)."""
     return question_results(wave, wave_questions(wave))
+
+
+def wave_results(wave: Wave, *, version: str = "") -> list[QuestionResult]:
+    """Every question's results for the wave's current data version (cached)."""
+    return cache.for_version(wave, "results", lambda: collect_wave_results(wave), version=version)
+
+
+def wave_result(wave: Wave, key: str) -> QuestionResult | None:
+    """One question's results, taken from the wave's cached results."""
+    return next((item for item in wave_results(wave) if item.question.key == key), None)
+
+
+@dataclass
+class TextSearch:
+    """The free texts of one question that contain a search term (all when it is empty)."""
+
+    question: Question
+    answers: Any  # QuerySet of Answer
+
+    def count(self) -> int:
+        return self.answers.count()
+
+    def slice(self, offset: int, size: int) -> list[TextAnswer]:
+        """`size` texts from `offset`, by organisation name (one query)."""
+        label = other_label(self.question)
+        rows = self.answers.values_list(*aggregation.TEXT_FIELDS)[offset : offset + size]
+        return [text_answer(*row[1:], label) for row in rows]
+
+
+def text_search(wave: Wave, question: Question, search: str) -> TextSearch:
+    answers = aggregation.text_answers(wave, [question.id])
+    if search:
+        answers = answers.filter(Q(text__icontains=search) | Q(other_text__icontains=search))
+    return TextSearch(question=question, answers=answers)
 
 
 def response_counts(wave: Wave) -> list[ResponseCount]:
@@ -488,7 +478,7 @@ def comparison_across_waves(question: Question) -> list[WaveColumn]:
     )
     counts: dict[int, Counter] = defaultdict(Counter)
     n: Counter = Counter()
-    numbers: dict[int, list[float]] = defaultdict(list)
+    numbers: dict[int, Counter] = defaultdict(Counter)
     for question_id, value, times in rows:
         if isinstance(value, list):
             if value:
@@ -499,7 +489,7 @@ def comparison_across_waves(question: Question) -> list[WaveColumn]:
             n[question_id] += times
             counts[question_id][str(value)] += times
             if (number := _number(value)) is not None:
-                numbers[question_id].extend([number] * times)
+                numbers[question_id][number] += times
     codes = codes_for(question)
     columns = []
     for other in same:

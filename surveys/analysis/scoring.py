@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from municipalities.models import OrganisationKind, SizeClass
+from surveys.analysis import cache
 from surveys.models import Answer, AnswerSet, Question, Wave
 
 ZERO = Decimal(0)
@@ -156,7 +157,8 @@ def prize_ranking(wave: Wave) -> list[PrizeGroup]:
         value: PrizeGroup(key=f"size-{value}", label=label) for value, label in SizeClass.choices
     }
     county_level = PrizeGroup(key="fylkeskommuner", label=_("Fylkeskommuner"))
-    for item in prize_scores(wave):
+    # Scored once per data version, like the results (surveys.analysis.cache).
+    for item in cache.for_version(wave, "prize", lambda: prize_scores(wave)):
         if item.kind == OrganisationKind.FYLKESKOMMUNE or item.size_class is None:
             county_level.scores.append(item)
         else:

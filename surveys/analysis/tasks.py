@@ -1,4 +1,4 @@
-"""Celery tasks of analysis: background exports and the deletion of old export files."""
+"""Celery tasks of analysis: background exports, the report PDF and the deletion of old files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from surveys.analysis import export_jobs
+from surveys.analysis import export_jobs, report_pdf
 
 
 @shared_task(name="surveys.run_export_job")
@@ -21,3 +21,9 @@ def delete_old_export_files() -> int:
     return export_jobs.export_files_delete_old(
         now=timezone.now(), keep_days=settings.EXPORT_KEEP_DAYS
     )
+
+
+@shared_task(name="surveys.build_report_pdf")
+def build_report_pdf(wave_id: int, language: str, version: str) -> None:
+    """Make the report PDF of one data version; a second delivery finds the file made."""
+    report_pdf.report_pdf_build(wave_id=wave_id, language=language, version=version)

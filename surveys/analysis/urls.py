@@ -19,6 +19,11 @@ urlpatterns = [
     path(
         "staff/results/<slug:slug>/report.pdf", views.results_report_pdf, name="results_report_pdf"
     ),
+    path(
+        "staff/results/<slug:slug>/report.pdf.json",
+        views.results_report_pdf_status,
+        name="results_report_pdf_status",
+    ),
     path("staff/results/<slug:slug>/prize/", views.results_prize, name="results_prize"),
     path("staff/results/<slug:slug>/export/", views.export_form, name="export"),
     path("staff/exports/", views.export_log, name="export_log"),

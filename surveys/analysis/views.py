@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
@@ -25,13 +24,13 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipalities.models import County
 from surveys import paging
+from surveys.analysis import report_pdf
 from surveys.analysis.codebook import wave_questions
 from surveys.analysis.export_jobs import (
     export_dir,
@@ -46,15 +45,22 @@ from surveys.analysis.exports import (
     export_row_count,
 )
 from surveys.analysis.forms import ExportForm
-from surveys.analysis.report import block_rows, chart_blocks, comparison_block, find_block
+from surveys.analysis.report import (
+    block_rows,
+    chart_blocks,
+    comparison_block,
+    find_block,
+    report_context,
+)
 from surveys.analysis.results import (
     QuestionResult,
     comparison_across_waves,
     comparison_rows,
     comparison_years,
     question_for_results,
-    question_results,
     response_counts,
+    text_search,
+    wave_result,
 )
 from surveys.analysis.scoring import prize_ranking
 from surveys.analysis.workbook import write_xlsx
@@ -116,13 +122,38 @@ def _county_page(
     return replace(result, breakdowns=breakdowns), page
 
 
+def _text_context(
+    request: HttpRequest, wave: Wave, question: Any, result: QuestionResult
+) -> dict[str, Any]:
+    """One page (?tekstside=N) of the question's free texts, searched with ?tekst=...: a
+    question with 10,000 answers listed them all (benchmarks/RESULTS.md)."""
+    if not result.text_count:
+        return {"text_total": 0, "text_search": ""}
+    search = request.GET.get("tekst", "").strip()[:200]
+    found = text_search(wave, question, search)
+    page = paging.page_of(
+        request,
+        parameter="tekstside",
+        total=found.count(),
+        size=settings.RESULTS_TEXT_PAGE_SIZE,
+        anchor="texts",
+    )
+    texts = found.slice(page.offset, page.size)
+    return {
+        "text_total": result.text_count,
+        "text_search": search,
+        "text_page": page,
+        "texts": texts,
+    }
+
+
 @staff_permission_required(VIEW_RESULTS)
 def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave = staff_wave(slug)
     question = question_for_results(wave, key)
     if question is None:
         raise Http404
-    result, county_page = _county_page(request, question_results(wave, [question])[0])
+    result, county_page = _county_page(request, wave_result(wave, key))
     comparison = comparison_across_waves(question)
     return render(
         request,
@@ -131,6 +162,7 @@ def results_question(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "wave": wave,
             "question": question,
             "result": result,
+            **_text_context(request, wave, question, result),
             "blocks": chart_blocks(result, detail=True),
             "county_page": county_page,
             "comparison": comparison,
@@ -148,7 +180,7 @@ def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: st
     question = question_for_results(wave, key)
     if question is None or fmt not in {"svg", "csv"}:
         raise Http404
-    block = find_block(question_results(wave, [question])[0], chart)
+    block = find_block(wave_result(wave, key), chart)
     if block is None or (fmt == "svg" and block.svg is None):
         raise Http404
     filename = safe_filename(wave, f"{question.key}{chart}".replace("_", ""), fmt)
@@ -166,55 +198,48 @@ def results_chart(request: HttpRequest, slug: str, key: str, chart: str, fmt: st
     return response
 
 
-def _report_context(wave: Wave) -> dict[str, Any]:
-    questions = wave_questions(wave)
-    results = question_results(wave, questions)
-    sections: list[dict[str, Any]] = []
-    for result in results:
-        section = result.question.section
-        if not sections or sections[-1]["section"].pk != section.pk:
-            sections.append({"section": section, "items": []})
-        sections[-1]["items"].append(
-            {"result": result, "blocks": chart_blocks(result, detail=False)}
-        )
-    return {
-        "wave": wave,
-        "counts": response_counts(wave),
-        "sections": sections,
-        "generated_at": timezone.now(),
-    }
-
-
 @staff_permission_required(VIEW_RESULTS)
 def results_report(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
-    return render(request, "analysis/report.html", _report_context(wave))
+    return render(request, "analysis/report.html", report_context(wave))
 
 
 def pdf_available() -> bool:
-    """WeasyPrint needs the system library pango; without it PDF downloads are unavailable."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
+    return report_pdf.pdf_available()
 
 
 @staff_permission_required(VIEW_RESULTS)
 def results_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The PDF when the worker has made it for the current data, else a progress page (202)
+    that asks the worker for it."""
     wave = staff_wave(slug)
     if not pdf_available():
         return render(request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503)
-    import weasyprint
-
-    html = render_to_string("analysis/report_pdf.html", _report_context(wave), request)
-    stylesheet = weasyprint.CSS(filename=finders.find("css/report.css"))
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[stylesheet]
+    state = report_pdf.report_pdf_request(wave=wave, language=get_language())
+    if state.path is not None:
+        return FileResponse(
+            state.path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=safe_filename(wave, "rapport", "pdf"),
+        )
+    return render(
+        request, "analysis/report_pdf_progress.html", {"wave": wave, "state": state}, status=202
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(safe_filename(wave, "rapport", "pdf"))
-    return response
+
+
+@staff_permission_required(VIEW_RESULTS)
+def results_report_pdf_status(request: HttpRequest, slug: str) -> JsonResponse:
+    wave = staff_wave(slug)
+    state = report_pdf.report_pdf_status(wave=wave, language=get_language())
+    return JsonResponse(
+        {
+            "status": state.status,
+            "status_label": state.label,
+            "percent": state.percent,
+            "finished": state.status in {"done", "failed"},
+        }
+    )
 
 
 @staff_permission_required(VIEW_RESULTS)

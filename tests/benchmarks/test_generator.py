@@ -112,7 +112,8 @@ def test_generated_register_has_every_size_class_and_unique_numbers(db):
     assert set(kommuner.values_list("size_class", flat=True)) == set(SizeClass.values)
     assert Organisation.objects.filter(edition=edition).count() == 100
     fylkeskommuner = Organisation.objects.filter(edition=edition, kind="fylkeskommune")
-    # One county is like Oslo, without a fylkeskommune.
+    # Norway's 15 counties; Oslo has no fylkeskommune.
+    assert edition.counties.count() == 15
     assert fylkeskommuner.count() == edition.counties.count() - 1
     assert Contact.objects.filter(organisation__edition=edition).count() == 100
 
