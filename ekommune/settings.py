@@ -414,6 +414,14 @@ EXPORT_PROGRESS_EVERY = env_int("EXPORT_PROGRESS_EVERY", 500)
 # Export files are deleted after this many days (the log entry stays): they may hold
 # personal data.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+# --- Register and contacts uploads ---------------------------------------------------
+# Uploaded register and contacts files wait here between their check and the import.
+UPLOAD_DIR = Path(env_str("UPLOAD_DIR") or VAR_DIR / "uploads")
+# Uploads larger than this (bytes, all files together) are checked and imported by the worker,
+# with a progress page; smaller ones while the page loads.
+UPLOAD_SYNC_MAX_BYTES = env_int("UPLOAD_SYNC_MAX_BYTES", 256 * 1024)
+# Larger uploads are refused.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # --- Mailing and staff login protection ----------------------------------------------
 
 # A mail row still queued this long after its task was sent (lost task), or claimed by a worker
