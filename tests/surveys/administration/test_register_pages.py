@@ -172,7 +172,11 @@ def test_register_pages_need_the_register_permission(client, register_2011):
 
 
 def test_a_contacts_file_is_previewed_then_imported(admin_client, register_2011):
-    content = "nummer;navn;epost;rolle\n0301;Kari;KARI@oslo.kommune.no;IKT-leder\n1201;Ola;ola@bergen.kommune.no;\n"
+    content = (
+        "nummer;navn;epost;rolle\n"
+        "0301;Kari;KARI@oslo.kommune.no;IKT-leder\n"
+        "1201;Ola;ola@bergen.kommune.no;\n"
+    )
     response = admin_client.post(
         reverse("surveys:staff_contacts", args=[2011]),
         {"file": upload_file("kontakter.csv", content)},
