@@ -56,3 +56,25 @@ ROLES: tuple[Role, ...] = (
 )
 
 ROLE_NAMES = tuple(role.name for role in ROLES)
+
+
+def roles_ensure() -> list:
+    """Create the role groups that are missing and give each exactly its permissions.
+
+    The data migration does this once; this is for databases emptied since (test databases
+    flushed between tests) and for repairing a group edited by hand in the admin.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    groups = []
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.name)
+        wanted = []
+        for label in role.permissions:
+            app_label, codename = label.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+        groups.append(group)
+    return groups

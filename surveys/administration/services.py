@@ -28,7 +28,7 @@ from surveys.administration.selectors import mail_text_preview
 from surveys.definitions import DefinitionError, export_definition, load_definition
 from surveys.definitions.validation import parse_definition
 from surveys.models import MailingSettings, Wave, WaveMailText
-from surveys.roles import ROLE_NAMES
+from surveys.roles import ROLE_NAMES, roles_ensure
 
 
 class AdministrationError(Exception):
@@ -292,7 +292,11 @@ def contact_change(
 def _role(name: str) -> Group:
     if name not in ROLE_NAMES:
         raise AdministrationError(_("Ukjent rolle «%(name)s».") % {"name": name})
-    return Group.objects.get(name=name)
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        roles_ensure()
+        group = Group.objects.get(name=name)
+    return group
 
 
 @transaction.atomic

@@ -5,12 +5,15 @@ from pathlib import Path
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from surveys.roles import roles_ensure
 from tests import builders
 
 DATA = Path(__file__).resolve().parents[3] / "municipalities" / "data"
 
 
 def make_role_user(*roles: str, **overrides):
+    # A flushed test database (after a transactional test) has lost the migration's groups.
+    roles_ensure()
     user = builders.make_staff(**overrides)
     for role in roles:
         user.groups.add(Group.objects.get(name=role))

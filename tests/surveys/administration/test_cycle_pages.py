@@ -16,7 +16,7 @@ from municipalities.models import OrganisationKind
 from surveys.definitions import load_questionnaire_file
 from surveys.models import MailTextKind, OutboundMessage, Wave, WaveMailText
 from surveys.outreach import services as outreach
-from surveys.roles import ROLES
+from surveys.roles import ROLES, roles_ensure
 from tests import builders
 from tests.surveys.administration.cycle_fixtures import make_role_user
 
@@ -271,7 +271,12 @@ def test_a_receipt_text_of_the_wave_is_used_for_the_receipt(wave_2011):
 # --- Roles --------------------------------------------------------------------------------------
 
 
-def test_the_roles_exist_with_exactly_their_permissions():
+def test_the_migration_creates_the_roles_with_exactly_their_permissions():
+    import importlib
+
+    migration = importlib.import_module("surveys.migrations.0008_cycle_staff_roles")
+    assert migration.ROLES == {role.name: list(role.permissions) for role in ROLES}
+    roles_ensure()
     for role in ROLES:
         group = Group.objects.get(name=role.name)
         found = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
