@@ -120,6 +120,37 @@ def _county_shares(links: list[CorrespondenceLink]) -> dict[tuple[str, str], Dec
     }
 
 
+def _kommune_links(
+    rows: list[ChangeRow],
+    organisations: dict,
+    *,
+    earlier: RegisterEdition,
+    later: RegisterEdition,
+    file: str,
+    issues: Issues,
+) -> list[CorrespondenceLink]:
+    links = []
+    for row in rows:
+        pair = []
+        for edition, number in ((earlier, row.earlier_number), (later, row.later_number)):
+            organisation = organisations.get((edition.pk, row.kind, number))
+            if organisation is None:
+                issues.add(
+                    file,
+                    row.line,
+                    _("kommune %(number)s finnes ikke i registeret for %(year)s")
+                    % {"number": number, "year": edition.year},
+                )
+            pair.append(organisation)
+        if all(pair):
+            links.append(
+                CorrespondenceLink(
+                    earlier=pair[0], later=pair[1], change=row.change, population_share=row.share
+                )
+            )
+    return links
+
+
 @transaction.atomic
 def correspondence_import(
     *,
@@ -153,32 +184,15 @@ def correspondence_import(
         (org.edition_id, org.kind, org.number): org
         for org in Organisation.objects.filter(edition__in=[earlier, later])
     }
-    links: list[CorrespondenceLink] = []
-    county_rows: list[ChangeRow] = []
-    for row in rows:
-        if row.kind == OrganisationKind.FYLKESKOMMUNE:
-            county_rows.append(row)
-            continue
-        pair = []
-        for edition, number, file in (
-            (earlier, row.earlier_number, kommuner_path),
-            (later, row.later_number, kommuner_path),
-        ):
-            organisation = organisations.get((edition.pk, row.kind, number))
-            if organisation is None:
-                issues.add(
-                    str(file),
-                    row.line,
-                    _("kommune %(number)s finnes ikke i registeret for %(year)s")
-                    % {"number": number, "year": edition.year},
-                )
-            pair.append(organisation)
-        if all(pair):
-            links.append(
-                CorrespondenceLink(
-                    earlier=pair[0], later=pair[1], change=row.change, population_share=row.share
-                )
-            )
+    county_rows = [row for row in rows if row.kind == OrganisationKind.FYLKESKOMMUNE]
+    links = _kommune_links(
+        [row for row in rows if row.kind == OrganisationKind.KOMMUNE],
+        organisations,
+        earlier=earlier,
+        later=later,
+        file=str(kommuner_path),
+        issues=issues,
+    )
     issues.raise_if_any()
     shares = _county_shares(links)
     for row in county_rows:
