@@ -69,9 +69,25 @@ def test_every_staff_page_of_a_wave_is_linked_from_its_page(manager_client, wave
         assert reverse(f"surveys:{name}", args=[wave_2011.slug]) in page
 
 
-def test_the_home_page_and_the_admin_link_to_the_staff_home(manager_client):
+def test_the_home_page_and_the_admin_link_to_the_staff_home(client):
+    client.force_login(builders.make_staff(is_superuser=True))
     staff_home = reverse("surveys:staff_home")
-    assert staff_home in manager_client.get("/").content.decode()
+    assert staff_home in client.get("/").content.decode()
+    assert staff_home in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_staff_home_reads_a_fixed_number_of_queries_plus_one_per_wave(
+    manager_client, django_assert_max_num_queries
+):
+    edition = builders.make_edition(year=2011)
+    builders.make_wave(edition=edition)
+    with django_assert_max_num_queries(20) as one:
+        manager_client.get(reverse("surveys:staff_home"))
+    for _ in range(3):
+        builders.make_wave(edition=edition)
+    # One aggregate per wave for its response figures: KS has a wave or two a year.
+    with django_assert_max_num_queries(len(one.captured_queries) + 3):
+        manager_client.get(reverse("surveys:staff_home"))
 
 
 def test_staff_pages_refuse_people_without_staff_access(client, wave_2011):
