@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -44,11 +45,14 @@ def upload_receive(
     directory.mkdir(parents=True, exist_ok=True)
     stored = {}
     for role, uploaded in files.items():
+        # One folder per role: two files with the same name must not overwrite each other,
+        # and problems name the file as the person uploaded it.
         filename = get_valid_filename(Path(uploaded.name or role).name) or role
-        with open(directory / filename, "wb") as out:
+        (directory / role).mkdir()
+        with open(directory / role / filename, "wb") as out:
             for chunk in uploaded.chunks():
                 out.write(chunk)
-        stored[role] = filename
+        stored[role] = f"{role}/{filename}"
     return Upload.objects.create(
         kind=kind,
         year=year,
@@ -105,9 +109,20 @@ def upload_check(*, upload_id: int) -> Upload | None:
     return upload
 
 
+def upload_import_request(*, upload_id: int) -> bool:
+    """Mark a checked upload for import by the worker; False if it was not waiting for it."""
+    return bool(
+        Upload.objects.filter(pk=upload_id, state=Upload.State.CHECKED).update(
+            state=Upload.State.IMPORTING, progress=0
+        )
+    )
+
+
 def upload_import(*, upload_id: int) -> Upload | None:
     """Import a checked upload (after the person confirmed it); safe to run twice."""
-    claimed = Upload.objects.filter(pk=upload_id, state=Upload.State.CHECKED).update(
+    # Directly after the confirmation, or requested for the worker (progress still 0).
+    waiting = Q(state=Upload.State.CHECKED) | Q(state=Upload.State.IMPORTING, progress=0)
+    claimed = Upload.objects.filter(waiting, pk=upload_id).update(
         state=Upload.State.IMPORTING, progress=5
     )
     if not claimed:

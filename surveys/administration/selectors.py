@@ -72,9 +72,10 @@ def _next_actions(wave: Wave, invited: bool) -> list[Action]:
     return [Action(gettext_lazy("Resultater"), "surveys:results_index", primary=True)]
 
 
-def staff_home_waves() -> list[WaveRow]:
-    """Every wave, newest first, with its response figures and its next actions."""
-    waves = list(Wave.objects.select_related("edition").order_by("-year", "slug"))
+def staff_home_waves(waves: list[Wave] | None = None) -> list[WaveRow]:
+    """Every wave (or those given), newest first, with response figures and next actions."""
+    if waves is None:
+        waves = list(Wave.objects.select_related("edition").order_by("-year", "slug"))
     invited = set(
         MailRound.objects.filter(kind=MailKind.INVITATION).values_list("wave_id", flat=True)
     )

@@ -200,13 +200,16 @@ def mail_text_send_test(*, wave: Wave, kind: str, language: str, user: Any) -> s
 # --- Register and contacts ----------------------------------------------------------------------
 
 
-def _start(upload: Upload, task_name: str) -> Upload:
-    """Check or import now when small, else in the worker after commit."""
-    if uploads.upload_size(upload) <= settings.UPLOAD_SYNC_MAX_BYTES:
-        function = uploads.upload_check if task_name.endswith("check") else uploads.upload_import
-        function(upload_id=upload.pk)
+def _in_worker(upload: Upload) -> bool:
+    return uploads.upload_size(upload) > settings.UPLOAD_SYNC_MAX_BYTES
+
+
+def _check(upload: Upload) -> Upload:
+    """Check now when small, else in the worker after commit."""
+    if _in_worker(upload):
+        transaction.on_commit(lambda: queue.task("municipalities.upload_check").delay(upload.pk))
     else:
-        transaction.on_commit(lambda: queue.task(task_name).delay(upload.pk))
+        uploads.upload_check(upload_id=upload.pk)
     upload.refresh_from_db()
     return upload
 
@@ -227,7 +230,7 @@ def register_upload_start(
         files={"counties": counties, "municipalities": municipalities},
         created_by=user,
     )
-    return _start(upload, "municipalities.upload_check")
+    return _check(upload)
 
 
 def contacts_upload_start(*, edition: RegisterEdition, file: UploadedFile, user: Any) -> Upload:
@@ -235,7 +238,7 @@ def contacts_upload_start(*, edition: RegisterEdition, file: UploadedFile, user:
     upload = uploads.upload_receive(
         kind=Upload.Kind.CONTACTS, year=edition.year, files={"contacts": file}, created_by=user
     )
-    return _start(upload, "municipalities.upload_check")
+    return _check(upload)
 
 
 def upload_confirm(*, upload: Upload) -> Upload:
@@ -245,7 +248,12 @@ def upload_confirm(*, upload: Upload) -> Upload:
             _("Denne opplastingen kan ikke importeres (status: %(state)s).")
             % {"state": upload.get_state_display()}
         )
-    return _start(upload, "municipalities.upload_import")
+    if not _in_worker(upload):
+        uploads.upload_import(upload_id=upload.pk)
+    elif uploads.upload_import_request(upload_id=upload.pk):
+        transaction.on_commit(lambda: queue.task("municipalities.upload_import").delay(upload.pk))
+    upload.refresh_from_db()
+    return upload
 
 
 def contacts_carry_forward(

@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_permission_required()
 def wave_detail(request: HttpRequest, slug: str) -> HttpResponse:
     wave = staff_wave(slug)
-    rows = [row for row in selectors.staff_home_waves() if row.wave.pk == wave.pk]
+    rows = selectors.staff_home_waves([wave])
     return render(
         request,
         "administration/wave_detail.html",

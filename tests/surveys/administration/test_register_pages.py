@@ -121,31 +121,27 @@ def test_a_malformed_register_shows_every_problem_by_line_and_changes_nothing(
     assert RegisterEdition.objects.count() == before[0]
 
 
-def test_a_large_upload_is_checked_by_the_worker_with_a_progress_page(
-    admin_client, register_2011, settings, django_capture_on_commit_callbacks
+def test_a_large_upload_is_checked_and_imported_by_the_worker_with_a_progress_page(
+    admin_client, register_2011, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from municipalities import tasks
+    from surveys import queue
 
     settings.UPLOAD_SYNC_MAX_BYTES = 10
     queued = []
-    import surveys.queue
 
-    class FakeTask:
+    class Task:
         def __init__(self, name):
             self.name = name
 
         def delay(self, *args):
             queued.append((self.name, args))
 
-    original = surveys.queue.task
-    surveys.queue.task = FakeTask
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = upload_register(
-                admin_client, bundled("fylker-2024.csv"), bundled("kommuner-2024.csv")
-            )
-    finally:
-        surveys.queue.task = original
+    monkeypatch.setattr(queue, "task", Task)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload_register(
+            admin_client, bundled("fylker-2024.csv"), bundled("kommuner-2024.csv")
+        )
     upload = Upload.objects.get()
     assert queued == [("municipalities.upload_check", (upload.pk,))]
     assert 'id="upload-progress"' in response.content.decode()
@@ -156,10 +152,25 @@ def test_a_large_upload_is_checked_by_the_worker_with_a_progress_page(
     tasks.upload_check(upload.pk)  # a second delivery of the task does nothing
 
     upload.refresh_from_db()
-    assert upload.state == Upload.State.CHECKED
-    assert upload.progress == 100
+    assert (upload.state, upload.progress) == (Upload.State.CHECKED, 100)
     page = admin_client.get(reverse("surveys:staff_upload", args=[upload.pk])).content.decode()
     assert "Bekreft og importer" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("surveys:staff_upload_confirm", args=[upload.pk]), follow=True
+        )
+    assert queued[-1] == ("municipalities.upload_import", (upload.pk,))
+    assert 'id="upload-progress"' in response.content.decode()
+    assert "Bekreft og importer" not in response.content.decode()
+    assert not RegisterEdition.objects.filter(year=2024).exists()
+
+    tasks.upload_import(upload.pk)
+    tasks.upload_import(upload.pk)
+
+    upload.refresh_from_db()
+    assert upload.state == Upload.State.DONE
+    assert RegisterEdition.objects.get(year=2024).organisations.count() == 357 + 14
 
 
 def test_register_pages_need_the_register_permission(client, register_2011):
