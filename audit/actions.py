@@ -12,6 +12,7 @@ WAVE_OPENED = "wave.opened"
 WAVE_CLOSED = "wave.closed"
 WAVE_DRAFTED = "wave.drafted"
 WAVE_PUBLISHED = "wave.published"
+WAVE_UNPUBLISHED = "wave.unpublished"
 QUESTIONNAIRE_LOADED = "questionnaire.loaded"
 QUESTIONNAIRE_EDITED = "questionnaire.edited"
 REGISTER_IMPORTED = "register.imported"
@@ -36,6 +37,7 @@ LABELS = {
     WAVE_CLOSED: _("Runde lukket"),
     WAVE_DRAFTED: _("Runde satt til utkast"),
     WAVE_PUBLISHED: _("Resultater publisert"),
+    WAVE_UNPUBLISHED: _("Publisering av resultater trukket tilbake"),
     QUESTIONNAIRE_LOADED: _("Spørreskjema lastet fra fil"),
     QUESTIONNAIRE_EDITED: _("Spørreskjema endret i administrasjonen"),
     REGISTER_IMPORTED: _("Register importert"),

@@ -441,6 +441,14 @@ EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 # Months after a wave closed before its contact data and per-person authorship are
 # pseudonymised (privacy.tasks); a wave may have its own period (privacy.WaveRetention).
 PRIVACY_RETENTION_MONTHS = env_int("PRIVACY_RETENTION_MONTHS", 24)
+# --- Register and contacts uploads ---------------------------------------------------
+# Uploaded register and contacts files wait here between their check and the import.
+UPLOAD_DIR = Path(env_str("UPLOAD_DIR") or VAR_DIR / "uploads")
+# Uploads larger than this (bytes, all files together) are checked and imported by the worker,
+# with a progress page; smaller ones while the page loads.
+UPLOAD_SYNC_MAX_BYTES = env_int("UPLOAD_SYNC_MAX_BYTES", 256 * 1024)
+# Larger uploads are refused.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # --- Mailing and staff login protection ----------------------------------------------
 
 # A mail row still queued this long after its task was sent (lost task), or claimed by a worker

@@ -4,6 +4,7 @@ A survey wave goes to one register edition; every result is broken down by count
 municipality size class, so both live here as database columns that a GROUP BY can use.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,9 @@ class RegisterEdition(models.Model):
         ordering = ["-year"]
         verbose_name = _("registerutgave")
         verbose_name_plural = _("registerutgaver")
+        permissions = [
+            ("manage_register", _("Kan laste opp registerutgaver og kontaktpersoner")),
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.year)
@@ -200,6 +204,10 @@ class Contact(models.Model):
     email = models.EmailField(_("e-post"))
     role = models.CharField(_("rolle/tittel"), max_length=200, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Set when a contact was carried over from an earlier edition into a merged organisation:
+    # someone at KS should check that the person still answers for it.
+    needs_review = models.BooleanField(_("må kontrolleres"), default=False)
+    review_note = models.CharField(_("merknad"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,3 +227,131 @@ class Contact(models.Model):
     def audit_label(self) -> str:
         """How the audit trail names a contact: by id, since the trail is never erased."""
         return f"#{self.pk}"
+
+
+class Correspondence(models.Model):
+    """How the organisations of an earlier register edition map onto a later one.
+
+    SSB publishes change lists between editions (mergers, splits, renumbering); one row per
+    edition pair records where they came from, and its links say which earlier organisation
+    sent people to which later one. Year-over-year comparisons across municipal reforms
+    follow these links (`municipalities.selectors.predecessors`, `successors`).
+    """
+
+    earlier = models.ForeignKey(
+        RegisterEdition, on_delete=models.CASCADE, related_name="correspondences_to_later"
+    )
+    later = models.ForeignKey(
+        RegisterEdition, on_delete=models.CASCADE, related_name="correspondences_from_earlier"
+    )
+    source = models.TextField(_("kilde og lisens"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["earlier__year", "later__year"]
+        verbose_name = _("korrespondanse mellom registerutgaver")
+        verbose_name_plural = _("korrespondanser mellom registerutgaver")
+        constraints = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="correspondence_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earlier.year} → {self.later.year}"
+
+
+class ChangeToken(models.TextChoices):
+    """What happened between two editions, as SSB's change lists word it."""
+
+    UNCHANGED = "unchanged", _("uendret")
+    SPLIT = "split", _("delt")
+    MERGED = "merged", _("slått sammen")
+    RENUMBERED = "renumbered", _("nytt nummer")
+    RENAMED = "renamed", _("nytt navn")
+
+
+class CorrespondenceLink(models.Model):
+    """One pair (earlier organisation, later organisation) that share people or territory."""
+
+    correspondence = models.ForeignKey(
+        Correspondence, on_delete=models.CASCADE, related_name="links"
+    )
+    earlier = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="later_links")
+    later = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="earlier_links")
+    # ChangeToken values joined with "+" in SSB's order, e.g. "merged+renumbered".
+    change = models.CharField(_("endring"), max_length=60)
+    # The share of the earlier organisation's population that went to the later one (1 for a
+    # whole transfer); null where the source gives none (counties).
+    population_share = models.DecimalField(
+        _("andel av folketallet"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["correspondence", "later__number", "earlier__number"]
+        verbose_name = _("korrespondanse")
+        verbose_name_plural = _("korrespondanser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["correspondence", "earlier", "later"], name="correspondencelink_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earlier} → {self.later} ({self.change})"
+
+    @property
+    def changes(self) -> list[str]:
+        return self.change.split("+")
+
+
+class Upload(models.Model):
+    """A register or contacts file uploaded in the browser: checked, previewed, then imported.
+
+    The files wait on disk (settings.UPLOAD_DIR) between the check and the confirmation, so a
+    worker can process a large file and the page can show its progress.
+    """
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("Registerutgave")
+        CONTACTS = "contacts", _("Kontaktpersoner")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Mottatt")
+        CHECKING = "checking", _("Kontrolleres")
+        CHECKED = "checked", _("Klar til import")
+        REJECTED = "rejected", _("Har feil")
+        IMPORTING = "importing", _("Importeres")
+        DONE = "done", _("Importert")
+        FAILED = "failed", _("Feilet")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    # {"counties": "fylker-2024.csv", ...}: file names inside `directory`.
+    files = models.JSONField(default=dict)
+    directory = models.CharField(max_length=300)
+    state = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.RECEIVED
+    )
+    progress = models.PositiveSmallIntegerField(_("framdrift"), default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    # [{"file": ..., "line": ..., "message": ...}], at most tabular.MAX_ISSUES of them.
+    problems = models.JSONField(default=list, blank=True)
+    problem_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("opplasting")
+        verbose_name_plural = _("opplastinger")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} ({self.get_state_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in {self.State.RECEIVED, self.State.CHECKING, self.State.IMPORTING}

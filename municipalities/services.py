@@ -28,6 +28,7 @@ __all__ = [
     "ImportFailed",
     "RegisterImportResult",
     "contacts_import",
+    "contacts_read",
     "contacts_upsert",
     "register_import",
 ]
@@ -314,10 +315,20 @@ class ContactsImportResult:
         return self.created + self.updated
 
 
-def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> ContactsImportResult:
-    """Import contact persons of one register year from a CSV file; merge, never double.
+@dataclass
+class ContactsRead:
+    """A contacts file read and checked against the register: what an import would write."""
 
-    Raises ImportFailed, with every problem found, before anything is written.
+    edition: RegisterEdition
+    entries: list[ContactEntry]
+    merged_in_file: int
+    notes: list[str]
+
+
+def contacts_read(*, year: int, path: Path, encoding: str | None = None) -> ContactsRead:
+    """Read and check a contacts file (CSV or XLSX) of one register year; write nothing.
+
+    Raises ImportFailed with every problem found.
     """
     _check_year(year, str(path))
     issues = Issues()
@@ -355,11 +366,25 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
             continue
         entries[key] = ContactEntry(organisation, row.email, row.name, row.role)
     issues.raise_if_any()
+    notes = []
+    if table and table.encoding not in ("utf-8", "xlsx"):
+        notes.append(
+            _("Leste %(file)s som %(encoding)s.") % {"file": path, "encoding": table.encoding}
+        )
+    return ContactsRead(edition, list(entries.values()), merged, notes)
+
+
+def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> ContactsImportResult:
+    """Import contact persons of one register year from a CSV or XLSX file; merge, never double.
+
+    Raises ImportFailed, with every problem found, before anything is written.
+    """
+    read = contacts_read(year=year, path=path, encoding=encoding)
     with transaction.atomic():
-        result = contacts_upsert(entries=list(entries.values()))
+        result = contacts_upsert(entries=read.entries)
         audit_record(
             action=actions.CONTACTS_IMPORTED,
-            target=edition,
+            target=read.edition,
             details={
                 "file": str(path),
                 "created": result.created,
@@ -367,11 +392,8 @@ def contacts_import(*, year: int, path: Path, encoding: str | None = None) -> Co
                 "unchanged": result.unchanged,
             },
         )
-    result.merged_in_file = merged
-    if table and table.encoding != "utf-8":
-        result.notes.append(
-            _("Leste %(file)s som %(encoding)s.") % {"file": path, "encoding": table.encoding}
-        )
+    result.merged_in_file = read.merged_in_file
+    result.notes.extend(read.notes)
     return result
 
 
@@ -415,3 +437,163 @@ def contacts_upsert(*, entries: list[ContactEntry]) -> ContactsImportResult:
     result.created = len(to_create)
     result.updated = len(to_update)
     return result
+
+
+# --- Carrying contacts into a new edition ------------------------------------------------------
+
+
+@dataclass
+class CarryPlan:
+    """What carrying contacts from one edition into the next would do (or did)."""
+
+    earlier: RegisterEdition
+    later: RegisterEdition
+    to_copy: int = 0
+    already_there: int = 0
+    flagged: int = 0
+    organisations_receiving: int = 0
+    organisations_without_contacts: int = 0
+    # [(later organisation, [earlier organisations])] for merged organisations.
+    merged: list[tuple[Organisation, list[Organisation]]] = field(default_factory=list)
+    linked: bool = True
+
+
+def _carry(earlier: RegisterEdition, later: RegisterEdition) -> tuple[CarryPlan, list[Contact]]:
+    from .selectors import main_successors
+
+    plan = CarryPlan(earlier=earlier, later=later)
+    successors = main_successors(earlier=earlier, later=later)
+    plan.linked = bool(successors)
+    later_orgs = {org.pk: org for org in later.organisations.all()}
+    earlier_orgs = {org.pk: org for org in earlier.organisations.all()}
+    predecessors: dict[int, list[Organisation]] = {}
+    for earlier_id, (later_id, _changes) in successors.items():
+        predecessors.setdefault(later_id, []).append(earlier_orgs[earlier_id])
+    existing = set(
+        Contact.objects.filter(organisation__edition=later).values_list("organisation_id", "email")
+    )
+    contacts_by_org: dict[int, list[Contact]] = {}
+    for contact in Contact.objects.filter(organisation__edition=earlier, is_active=True):
+        contacts_by_org.setdefault(contact.organisation_id, []).append(contact)
+    new: list[Contact] = []
+    for later_id, sources in sorted(
+        predecessors.items(), key=lambda item: later_orgs[item[0]].number
+    ):
+        organisation = later_orgs[later_id]
+        merged = len(sources) > 1
+        if merged:
+            plan.merged.append((organisation, sorted(sources, key=lambda org: org.number)))
+        received = False
+        for source in sorted(sources, key=lambda org: org.number):
+            for contact in contacts_by_org.get(source.pk, []):
+                key = (later_id, contact.email)
+                if key in existing:
+                    plan.already_there += 1
+                    continue
+                existing.add(key)
+                received = True
+                note = ""
+                if merged:
+                    note = _(
+                        "Overført fra %(number)s %(name)s (%(year)s), som ble slått sammen"
+                    ) % {
+                        "number": source.number,
+                        "name": source.name,
+                        "year": earlier.year,
+                    }
+                    plan.flagged += 1
+                new.append(
+                    Contact(
+                        organisation=organisation,
+                        email=contact.email,
+                        name=contact.name,
+                        role=contact.role,
+                        needs_review=merged,
+                        review_note=note,
+                    )
+                )
+        plan.organisations_receiving += int(received)
+    plan.to_copy = len(new)
+    with_contacts = {org_id for org_id, _email in existing}
+    plan.organisations_without_contacts = sum(1 for pk in later_orgs if pk not in with_contacts)
+    return plan, new
+
+
+def contacts_carry_plan(*, earlier: RegisterEdition, later: RegisterEdition) -> CarryPlan:
+    """What `contacts_carry_forward` would do; leaves the database as it was.
+
+    Editions not linked yet are linked inside a savepoint that is rolled back, so the plan
+    shows what linking and carrying together will do.
+    """
+    from .correspondence import correspondence_link_editions
+
+    if later.correspondences_from_earlier.filter(earlier=earlier).exists():
+        return _carry(earlier, later)[0]
+    with transaction.atomic():
+        correspondence_link_editions(earlier=earlier, later=later)
+        plan = _carry(earlier, later)[0]
+        plan.linked = False
+        transaction.set_rollback(True)
+    return plan
+
+
+@transaction.atomic
+def contacts_carry_forward(*, earlier: RegisterEdition, later: RegisterEdition) -> CarryPlan:
+    """Copy the active contacts of `earlier` to the organisations that succeed theirs in `later`.
+
+    Each earlier organisation's contacts go to its main successor (the correspondence);
+    contacts that land in a merged organisation are flagged for review. Contacts already in
+    the later edition are left as they are, so running it twice copies nothing twice.
+    """
+    plan, new = _carry(earlier, later)
+    Contact.objects.bulk_create(new)
+    return plan
+
+
+class ContactError(Exception):
+    """A contact edit that cannot be made; the message says why."""
+
+
+def _check_free_email(organisation: Organisation, email: str, exclude: int | None) -> None:
+    clash = Contact.objects.filter(organisation=organisation, email=email)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ContactError(
+            _("%(email)s er allerede kontaktperson for %(organisation)s.")
+            % {"email": email, "organisation": organisation.name}
+        )
+
+
+@transaction.atomic
+def contact_create(
+    *, organisation: Organisation, email: str, name: str = "", role: str = ""
+) -> Contact:
+    """Add a contact person to an organisation."""
+    email = importers.normalise_email(email)
+    _check_free_email(organisation, email, None)
+    return Contact.objects.create(organisation=organisation, email=email, name=name, role=role)
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    email: str,
+    name: str,
+    role: str,
+    is_active: bool,
+    needs_review: bool,
+) -> Contact:
+    """Change a contact person; deactivating keeps the row (and its history), sends nothing."""
+    email = importers.normalise_email(email)
+    _check_free_email(contact.organisation, email, contact.pk)
+    contact.email = email
+    contact.name = name
+    contact.role = role
+    contact.is_active = is_active
+    contact.needs_review = needs_review
+    if not needs_review:
+        contact.review_note = ""
+    contact.save()
+    return contact

@@ -201,14 +201,58 @@ def normalise_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().strip('"').strip().lower())
 
 
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_xlsx_table(path: Path, raw: bytes, *, issues: Issues) -> Table | None:
+    """The first worksheet of an XLSX file as a table; line numbers are the sheet's rows."""
+    from openpyxl import load_workbook
+
+    file = str(path)
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        issues.add(file, None, _("filen kan ikke leses som et XLSX-regneark"))
+        return None
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    header = next(rows_iter, None)
+    if not header or not any(_cell_text(value) for value in header):
+        issues.add(file, 1, _("filen er tom eller mangler overskriftslinjen"))
+        return None
+    columns = [normalise_column(_cell_text(value)) for value in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, values in enumerate(rows_iter, start=2):
+        texts = [_cell_text(value) for value in values]
+        if not any(texts):
+            continue
+        rows.append((line, dict(zip(columns, texts, strict=False))))
+    workbook.close()
+    return Table(file=file, format=FORMAT_CSV, columns=columns, rows=rows, encoding="xlsx")
+
+
 def read_table(path: Path, *, encoding: str | None, issues: Issues) -> Table | None:
-    """Read a delimited file with a header row; None (and a recorded problem) if unreadable."""
+    """Read a delimited file (or an XLSX sheet) with a header row; None if unreadable."""
     file = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         issues.add(file, None, _("kan ikke lese filen: %(error)s") % {"error": exc.strerror})
         return None
+    if raw.startswith(XLSX_MAGIC):
+        return read_xlsx_table(path, raw, issues=issues)
     text, used = decode_text(raw, file=file, encoding=encoding, issues=issues)
     if not used:
         return None

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from audit import actions
+from audit.services import audit_record
 from ekommune.logging import redact
 from municipalities.models import Contact
 from privacy import selectors
@@ -134,6 +136,7 @@ def contact_erase(*, contact: Contact, user: object = None, now: datetime | None
         if selectors.is_pseudonymised(locked):
             raise PrivacyError("Kontaktpersonen er allerede slettet.", code="already_erased")
         counts = _contact_scrub(locked)
+        audit_record(action=actions.CONTACT_ERASED, target=locked, actor=user, details=counts)
     contact.refresh_from_db()
     return counts
 
@@ -193,6 +196,7 @@ def wave_pseudonymise(*, wave: Wave, now: datetime | None = None) -> dict[str, i
                 _contact_scrub(contact)
                 counts["contacts"] += 1
         WaveRetention.objects.filter(wave=wave).update(pseudonymised_counts=counts)
+        audit_record(action=actions.RETENTION_PSEUDONYMISED, target=wave, details=counts)
     return counts
 
 
@@ -205,3 +209,20 @@ def retention_pseudonymise_due(*, now: datetime | None = None) -> dict[str, dict
         if counts is not None:
             done[wave.slug] = counts
     return done
+
+
+def access_report_create(
+    *, email: str, user: object, download: bool = False
+) -> selectors.PersonalDataReport:
+    """What we store about an address (GDPR Art. 15), recorded in the audit trail.
+
+    The trail cannot be erased, so it records that a report was made and how much it found,
+    never the address itself.
+    """
+    report = selectors.personal_data_report(email=email)
+    audit_record(
+        action=actions.ACCESS_REPORT_CREATED,
+        actor=user,
+        details={"contacts": len(report.contacts), "download": download},
+    )
+    return report

@@ -74,8 +74,11 @@ def personal_data(request: HttpRequest) -> HttpResponse:
     form = AddressForm(request.POST or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = selectors.personal_data_report(email=form.cleaned_data["email"])
-        if request.POST.get("download"):
+        download = bool(request.POST.get("download"))
+        report = services.access_report_create(
+            email=form.cleaned_data["email"], user=request.user, download=download
+        )
+        if download:
             response = StreamingHttpResponse(
                 csv_lines(_report_rows(report), delimiter=";", bom=True),
                 content_type="text/csv; charset=utf-8",

@@ -1,4 +1,7 @@
-"""Opening and closing a survey wave (used by the `wave_status` command and the admin)."""
+"""A wave's lifecycle: open, close, reopen, publish results, change register edition.
+
+Used by the `wave_status` command, the admin and the staff pages (surveys.administration).
+"""
 
 from __future__ import annotations
 
@@ -105,4 +108,41 @@ def wave_set_status(
             "closes_at": wave.closes_at.isoformat() if wave.closes_at else None,
         },
     )
+    return wave
+
+
+@transaction.atomic
+def wave_publish_results(*, wave: Wave, now: dt.datetime) -> Wave:
+    """Mark a closed wave's results as published; later pages key off the moment."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status != Wave.Status.CLOSED:
+        raise WaveStatusError(_("Resultatene kan bare publiseres når runden er lukket."))
+    if wave.results_published_at is None:
+        wave.results_published_at = now.replace(microsecond=0)
+        wave.save(update_fields=["results_published_at", "updated_at"])
+        audit_record(action=actions.WAVE_PUBLISHED, target=wave, details={})
+    return wave
+
+
+@transaction.atomic
+def wave_withdraw_results(*, wave: Wave) -> Wave:
+    """Take back a publication (e.g. published by mistake)."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.results_published_at is not None:
+        wave.results_published_at = None
+        wave.save(update_fields=["results_published_at", "updated_at"])
+        audit_record(action=actions.WAVE_UNPUBLISHED, target=wave, details={})
+    return wave
+
+
+@transaction.atomic
+def wave_set_edition(*, wave: Wave, edition) -> Wave:
+    """Send a draft wave to another register edition (before anyone was invited)."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status != Wave.Status.DRAFT or wave.answer_sets.exists() or wave.mail_rounds.exists():
+        raise WaveStatusError(
+            _("Registerutgaven kan bare byttes mens runden er utkast og ingen er invitert.")
+        )
+    wave.edition = edition
+    wave.save(update_fields=["edition", "updated_at"])
     return wave

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import get_language
 
 from municipalities.models import Contact
+from surveys.mail_texts import wave_mail_render
 from surveys.models import AnswerSet, Wave
 
 
@@ -31,7 +33,12 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
-    subject, text, html = render_email(name, context)
+    own = None
+    if name == "receipt":
+        own = wave_mail_render(
+            wave=context["wave"], kind=name, language=get_language(), context=context
+        )
+    subject, text, html = own or render_email(name, context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

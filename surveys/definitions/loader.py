@@ -73,8 +73,10 @@ def answer_counts(questions: Iterable[Question]) -> dict[int, int]:
     return dict(counts)
 
 
-def load_definition(definition: Definition) -> LoadReport:
-    """Create or update the wave of a validated definition; all or nothing."""
+def load_definition(definition: Definition, *, record: bool = True) -> LoadReport:
+    """Create or update the wave of a validated definition; all or nothing.
+
+    `record=False` leaves the audit row to the caller whose action this load is part of."""
     with transaction.atomic():
         wave = Wave.objects.select_for_update().filter(slug=definition.wave.slug).first()
         if wave is not None:
@@ -83,15 +85,16 @@ def load_definition(definition: Definition) -> LoadReport:
                 raise DefinitionError(problems)
         report = LoadReport(wave=wave or Wave(slug=definition.wave.slug), created_wave=wave is None)
         _write(definition, report)
-        audit_record(
-            action=actions.QUESTIONNAIRE_LOADED,
-            target=report.wave,
-            details={
-                "file": str(definition.filename),
-                "created": report.created_wave,
-                "changes": {name: n for name, n in report.counts.items() if n},
-            },
-        )
+        if record:
+            audit_record(
+                action=actions.QUESTIONNAIRE_LOADED,
+                target=report.wave,
+                details={
+                    "file": str(definition.filename),
+                    "created": report.created_wave,
+                    "changes": {name: n for name, n in report.counts.items() if n},
+                },
+            )
     return report
 
 

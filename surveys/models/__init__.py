@@ -4,11 +4,13 @@
 - answers: AnswerSet, Answer, AnswerChange, AccessToken
 - outreach: MailRound, OutboundMessage, MailingSettings, ResponseRateSnapshot
 - exports: ExportJob
+- mail_texts: WaveMailText (a wave's own e-mail texts)
 """
 
 from municipalities.models import OrganisationKind
 from surveys.models.answers import AccessToken, AccessTokenQuerySet, Answer, AnswerChange, AnswerSet
 from surveys.models.exports import ExportJob
+from surveys.models.mail_texts import MailTextKind, MailTextLanguage, WaveMailText
 from surveys.models.outreach import (
     MailingSettings,
     MailKind,
@@ -36,6 +38,8 @@ __all__ = [
     "Choice",
     "ExportJob",
     "MailKind",
+    "MailTextKind",
+    "MailTextLanguage",
     "MailRound",
     "MailingSettings",
     "MatrixRow",
@@ -46,6 +50,7 @@ __all__ = [
     "ResponseRateSnapshot",
     "Section",
     "Wave",
+    "WaveMailText",
     "default_reminder_days",
     "new_definition_token",
 ]

@@ -52,11 +52,30 @@ class Wave(models.Model):
     # changes (surveys.signals): it keys each process's cache of the loaded questionnaire.
     # Random rather than a counter, so a wave deleted and recreated never reuses a key.
     definition_token = models.CharField(max_length=32, default=new_definition_token, editable=False)
+    # When KS marked the results as published; the per-organisation report and open data
+    # show a wave's results only from then on.
+    results_published_at = models.DateTimeField(_("resultater publisert"), null=True, blank=True)
+    # The wave this one was copied from ("Ny runde fra ..."), for the staff pages' history.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("kopiert fra"),
+    )
 
     class Meta:
         ordering = ["-year", "slug"]
         verbose_name = _("undersøkelsesrunde")
         verbose_name_plural = _("undersøkelsesrunder")
+        permissions = [
+            (
+                "manage_waves",
+                _("Kan opprette, åpne, lukke og publisere runder og redigere e-posttekster"),
+            ),
+            ("manage_roles", _("Kan tildele og fjerne roller for KS-ansatte")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -71,6 +90,10 @@ class Wave(models.Model):
 
     def targets(self, kind: str) -> bool:
         return kind in self.target_kinds
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
 
 class Section(models.Model):

@@ -30,6 +30,7 @@ from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys import queue
 from surveys.answering import links
+from surveys.mail_texts import wave_mail_render
 from surveys.models import (
     AnswerSet,
     MailKind,
@@ -388,9 +389,15 @@ def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternat
     template = "invitation" if message.kind == MailKind.INVITATION else "reminder"
     with translation.override(message.language):
         context = message_context(message, link=link)
-        subject = _header_safe(render_to_string(f"emails/{template}_subject.txt", context))
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
+        own = wave_mail_render(
+            wave=message.wave, kind=template, language=message.language, context=context
+        )
+        if own is not None:
+            subject, text, html = own
+        else:
+            subject = _header_safe(render_to_string(f"emails/{template}_subject.txt", context))
+            text = render_to_string(f"emails/{template}.txt", context)
+            html = render_to_string(f"emails/{template}.html", context)
     recipient = formataddr((_header_safe(message.contact.name), message.to_email))
     email = EmailMultiAlternatives(
         subject=subject,
