@@ -570,7 +570,7 @@ def contact_create(
     *, organisation: Organisation, email: str, name: str = "", role: str = ""
 ) -> Contact:
     """Add a contact person to an organisation."""
-    email = importers.normalise_email(email)
+    email = contacts_importer.normalise_email(email)
     _check_free_email(organisation, email, None)
     return Contact.objects.create(organisation=organisation, email=email, name=name, role=role)
 
@@ -586,7 +586,7 @@ def contact_update(
     needs_review: bool,
 ) -> Contact:
     """Change a contact person; deactivating keeps the row (and its history), sends nothing."""
-    email = importers.normalise_email(email)
+    email = contacts_importer.normalise_email(email)
     _check_free_email(contact.organisation, email, contact.pk)
     contact.email = email
     contact.name = name

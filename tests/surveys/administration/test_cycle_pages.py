@@ -302,7 +302,7 @@ def test_the_migration_creates_the_roles_with_exactly_their_permissions():
 def test_an_administrator_grants_and_removes_roles_and_sees_who_has_what(client):
     admin = builders.make_staff(is_superuser=True)
     person = builders.make_staff(username="kari", is_staff=False)
-    client.force_login(admin)
+    builders.sign_in_verified(client, admin)
     url = reverse("surveys:staff_roles")
 
     client.post(url, {"user": person.pk, "role": "Analytiker", "action": "grant"})
