@@ -15,9 +15,14 @@ AXE_OPTIONS = {
 }
 
 
-def logged_in_context(browser, base, user):
+def logged_in_context(browser, base, user, *, second_factor: bool = True):
+    """A browser context signed in as `user`, with a confirmed second factor unless told not
+    to (staff who may see personal data need one)."""
     client = Client()
-    client.force_login(user)
+    if second_factor:
+        builders.sign_in_verified(client, user)
+    else:
+        client.force_login(user)
     context = browser.new_context(locale="nb-NO")
     context.add_cookies(
         [
