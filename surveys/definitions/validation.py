@@ -68,6 +68,16 @@ def parse_definition(text: str, *, filename: str) -> Definition:
     return definition
 
 
+def definition_from_data(data: Any, *, filename: str) -> Definition:
+    """Validate an already parsed document (as `yaml.safe_load` of a definition file gives it)
+    by the same rules and with the same messages as a file."""
+    validator = _Validator(filename)
+    definition = validator.document(data)
+    if validator.problems or definition is None:
+        raise DefinitionError(validator.problems)
+    return definition
+
+
 class _Validator(QuestionSettingsReader, ConditionReader):
     """Walks the document: the wave, its sections and their questions, in file order. The
     settings of each question's type and the conditions have readers of their own."""

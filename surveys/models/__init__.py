@@ -4,6 +4,7 @@
 - answers: AnswerSet, Answer, AnswerChange, AccessToken
 - outreach: MailRound, OutboundMessage, MailingSettings, ResponseRateSnapshot
 - exports: ExportJob
+- versions: QuestionnaireVersion
 """
 
 from municipalities.models import OrganisationKind
@@ -26,6 +27,7 @@ from surveys.models.questionnaire import (
     Wave,
     new_definition_token,
 )
+from surveys.models.versions import QuestionnaireVersion
 
 __all__ = [
     "AccessToken",
@@ -43,6 +45,7 @@ __all__ = [
     "OutboundMessage",
     "OutboundMessageQuerySet",
     "Question",
+    "QuestionnaireVersion",
     "ResponseRateSnapshot",
     "Section",
     "Wave",

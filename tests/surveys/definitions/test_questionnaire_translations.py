@@ -159,3 +159,33 @@ def test_translations_are_stored_exported_and_load_back_identically(tmp_path: Pa
         "  title:\n      nb: Lokaldemokrati og deltakelse\n      nn: Lokaldemokrati og deltaking\n"
         in first
     )
+
+
+def test_the_codebook_and_the_long_export_can_be_written_in_nynorsk_or_english(
+    tmp_path: Path, edition
+):
+    import io
+
+    from django.core.management import call_command
+
+    load_definition(read_definition(EKOMMUNE_2011))
+    texts = {}
+    for language in ("nb", "nn", "en"):
+        target = tmp_path / f"kodebok-{language}.csv"
+        call_command(
+            "export_codebook",
+            "ekommune-2011",
+            "-o",
+            str(target),
+            "--language",
+            language,
+            stdout=io.StringIO(),
+        )
+        texts[language] = target.read_text(encoding="utf-8")
+
+    assert "Lokaldemokrati og deltakelse" in texts["nb"]
+    assert "Lokaldemokrati og deltaking" in texts["nn"]
+    assert "Local democracy and participation" in texts["en"]
+    assert "Tal på stjerner i kvalitetsvurderinga til norge.no: 2008" in texts["nn"]
+    assert "0=Not selected; 1=Selected" in texts["en"]
+    assert "0=Ikke valgt; 1=Valgt" in texts["nb"]
