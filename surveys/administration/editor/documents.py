@@ -146,6 +146,18 @@ def with_section_moved(document: Document, key: str, step: int) -> Document:
     return document
 
 
+def with_wave_texts(document: Document, texts: dict[str, Any]) -> Document:
+    """The wave's texts (title, intro, vision, help contact) changed; an empty one removed."""
+    document = copy.deepcopy(document)
+    wave = document["wave"]
+    for name, value in texts.items():
+        if value:
+            wave[name] = value
+        else:
+            wave.pop(name, None)
+    return document
+
+
 def with_section_texts(
     document: Document, *, key: str, new_key: str, texts: dict[str, Any]
 ) -> Document:

@@ -142,6 +142,8 @@ class QuestionForm(forms.Form):
             ("text", _("Spørsmål"), 2, True),
             ("help", _("Hjelpetekst"), 2, False),
             ("unit", _("Enhet"), 1, False),
+            ("min_label", _("Tekst ved laveste verdi"), 1, False),
+            ("max_label", _("Tekst ved høyeste verdi"), 1, False),
         ):
             self.fields.update(text_fields(prefix, label, rows=rows, required=required))
         self.fields["show_if_question"].widget.choices = [("", _("– alltid vis –"))] + [
@@ -155,9 +157,11 @@ class QuestionForm(forms.Form):
             "type": question.get("type"),
             "required": bool(question.get("required")),
         }
-        for prefix in ("text", "help", "unit"):
-            for language, value in text_parts(question.get(prefix)).items():
-                initial[f"{prefix}_{language}"] = value
+        labels = question.get("labels") or {}
+        for prefix in ("text", "help", "unit", "min_label", "max_label"):
+            value = labels.get(prefix) if prefix.endswith("_label") else question.get(prefix)
+            for language, part in text_parts(value).items():
+                initial[f"{prefix}_{language}"] = part
         condition = question.get("show_if") or {}
         if condition:
             initial["show_if_question"] = condition.get("question")
@@ -210,8 +214,13 @@ class QuestionForm(forms.Form):
         unit = text_value({lang: data[f"unit_{lang}"] for lang in ("nb", "nn", "en")})
         if unit:
             question["unit"] = unit
-        if kind == Question.Kind.RATING and kept.get("labels"):
-            question["labels"] = kept["labels"]
+        labels = {
+            name: text_value({lang: data[f"{name}_{lang}"] for lang in ("nb", "nn", "en")})
+            for name in ("min_label", "max_label")
+        }
+        labels = {name: value for name, value in labels.items() if value}
+        if labels:
+            question["labels"] = labels
         return question
 
     def _condition(self) -> dict[str, Any] | None:
@@ -250,6 +259,35 @@ class SectionForm(forms.Form):
             prefix: text_value({lang: data[f"{prefix}_{lang}"] for lang in ("nb", "nn", "en")})
             for prefix in ("title", "intro")
         }
+
+
+class WaveTextsForm(forms.Form):
+    """The texts of the wave's header, in the three languages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(text_fields("title", _("Tittel"), rows=1, required=True))
+        self.fields.update(text_fields("intro", _("Bakgrunn"), rows=4))
+        self.fields.update(text_fields("vision", _("Visjon"), rows=2))
+        self.fields.update(text_fields("help_contact", _("Kontakt for hjelp"), rows=1))
+
+    @classmethod
+    def initial_from(cls, wave: dict) -> dict[str, Any]:
+        return {
+            f"{prefix}_{language}": part
+            for prefix in WAVE_FIELDS
+            for language, part in text_parts(wave.get(prefix)).items()
+        }
+
+    def texts(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            prefix: text_value({lang: data[f"{prefix}_{lang}"] for lang in ("nb", "nn", "en")})
+            for prefix in WAVE_FIELDS
+        }
+
+
+WAVE_FIELDS = ("title", "intro", "vision", "help_contact")
 
 
 class UploadForm(forms.Form):

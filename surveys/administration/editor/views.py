@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from municipalities.models import OrganisationKind
 from surveys.administration.editor import documents, selectors
 from surveys.administration.editor.changes import document_changes
-from surveys.administration.editor.forms import QuestionForm, SectionForm, UploadForm
+from surveys.administration.editor.forms import (
+    QuestionForm,
+    SectionForm,
+    UploadForm,
+    WaveTextsForm,
+)
 from surveys.administration.editor.services import questionnaire_save
 from surveys.definitions import DefinitionError, answer_counts, parse_definition
 from surveys.form_engine import Questionnaire, build_section_form
@@ -228,6 +233,25 @@ def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         request,
         "administration/editor/section_form.html",
         {"wave": wave, "form": form, "problems": problems, "section_key": key},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_permission_required(PERMISSION)
+def wave_texts(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = staff_wave(slug)
+    document = documents.wave_document(wave)
+    form = WaveTextsForm(request.POST or None, initial=WaveTextsForm.initial_from(document["wave"]))
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        changed = documents.with_wave_texts(document, form.texts())
+        problems = _save(request, wave, changed, _("Endret rundens tekster"))
+        if not problems:
+            return _home(wave)
+    return render(
+        request,
+        "administration/editor/wave_form.html",
+        {"wave": wave, "form": form, "problems": problems},
     )
 
 

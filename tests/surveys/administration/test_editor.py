@@ -73,6 +73,12 @@ def question_post(**overrides):
         "choices": "",
         "rows": "",
         "min": "",
+        "min_label_nb": "",
+        "min_label_nn": "",
+        "min_label_en": "",
+        "max_label_nb": "",
+        "max_label_nn": "",
+        "max_label_en": "",
         "max": "",
         "decimals": "",
         "max_length": "",
@@ -276,3 +282,41 @@ def test_comparing_with_last_years_wave_lists_added_removed_and_reworded_keys(su
     assert "kommentar" in added
     assert "merknad" in removed
     assert "antall" in reworded and "har_plan" not in reworded
+
+
+def test_the_waves_texts_are_edited_in_three_languages(survey_admin, wave):
+    form = {
+        f"{name}_{lang}": ""
+        for name in ("title", "intro", "vision", "help_contact")
+        for lang in ("nb", "nn", "en")
+    }
+    form.update(title_nb="eKommune 2012", title_nn="eKommune 2012 (nn)", intro_en="Background")
+    form["intro_nb"] = "Bakgrunn"
+
+    response = survey_admin.post(url("editor_wave", wave), form)
+
+    assert response.status_code == 302
+    wave.refresh_from_db()
+    assert wave.intro == "Bakgrunn"
+    assert wave.translations == {
+        "nn": {"title": "eKommune 2012 (nn)"},
+        "en": {"intro": "Background"},
+    }
+
+
+def test_a_ratings_end_labels_are_edited_with_their_translations(survey_admin, wave):
+    survey_admin.post(
+        url("editor_question_add", wave, "slutt"),
+        question_post(
+            key="fornoyd",
+            type="rating",
+            text_nb="Hvor fornøyd er dere?",
+            min_label_nb="Lite",
+            min_label_en="Not much",
+            max_label_nb="Svært",
+        ),
+    )
+
+    question = wave.questions.get(key="fornoyd")
+    assert question.options["labels"] == {"min_label": "Lite", "max_label": "Svært"}
+    assert question.translated("min_label", "en") == "Not much"
