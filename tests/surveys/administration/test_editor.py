@@ -320,3 +320,20 @@ def test_a_ratings_end_labels_are_edited_with_their_translations(survey_admin, w
     question = wave.questions.get(key="fornoyd")
     assert question.options["labels"] == {"min_label": "Lite", "max_label": "Svært"}
     assert question.translated("min_label", "en") == "Not much"
+
+
+def test_the_editor_page_reads_a_constant_number_of_queries(survey_admin, wave):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey_admin.get(url("editor", wave))  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as small:
+        survey_admin.get(url("editor", wave))
+    for n in range(20):
+        survey_admin.post(url("editor_question_add", wave, "slutt"), question_post(key=f"ny_{n}"))
+
+    with CaptureQueriesContext(connection) as large:
+        survey_admin.get(url("editor", wave))
+
+    assert wave.questions.count() == 23
+    assert len(large.captured_queries) == len(small.captured_queries) <= 16
