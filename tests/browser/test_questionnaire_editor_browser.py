@@ -75,10 +75,12 @@ def test_an_administrator_edits_a_draft_wave_and_a_nynorsk_respondent_answers_it
     assert page.get_by_label("Ja, vedteken").count() == 1
     assert_accessible_at_both_widths(page)
 
-    for name in ("editor_translations", "editor_versions", "editor_compare", "editor_upload"):
+    pages = ("editor_translations", "editor_versions", "editor_compare", "editor_upload")
+    for name in (*pages, "editor_wave", "editor_section_add"):
         page.goto(base + reverse(f"surveys:{name}", args=[wave.slug]))
         assert_accessible_at_both_widths(page)
-    assert page.context  # keep the staff context open until the end
+    page.goto(base + reverse("surveys:editor_section_remove", args=[wave.slug, "slutt"]))
+    assert_accessible_at_both_widths(page)
     context.close()
 
     # The wave opens; a respondent with the nynorsk interface answers the new question.

@@ -158,6 +158,20 @@ def with_wave_texts(document: Document, texts: dict[str, Any]) -> Document:
     return document
 
 
+def with_new_section(document: Document, section: dict) -> Document:
+    """A new section at the end (it needs at least one question, as in a file)."""
+    document = copy.deepcopy(document)
+    document["sections"].append(section)
+    return document
+
+
+def without_section(document: Document, key: str) -> Document:
+    """The section and its questions removed (answered questions are refused on save)."""
+    document = copy.deepcopy(document)
+    document["sections"].remove(find_section(document, key))
+    return document
+
+
 def with_section_texts(
     document: Document, *, key: str, new_key: str, texts: dict[str, Any]
 ) -> Document:

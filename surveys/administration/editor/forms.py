@@ -261,6 +261,26 @@ class SectionForm(forms.Form):
         }
 
 
+class NewSectionForm(SectionForm):
+    """A new section with its first question (a section cannot be empty)."""
+
+    question_key = forms.CharField(label=_("Nøkkel for det første spørsmålet"), max_length=80)
+    question_type = forms.ChoiceField(
+        label=_("Type for det første spørsmålet"), choices=Question.Kind.choices
+    )
+    question_text = forms.CharField(label=_("Det første spørsmålet (bokmål)"), widget=_textarea())
+
+    def section(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        texts = {name: value for name, value in self.texts().items() if value}
+        question = {
+            "key": data["question_key"].strip(),
+            "type": data["question_type"],
+            "text": data["question_text"].strip(),
+        }
+        return {"key": data["key"].strip(), **texts, "questions": [question]}
+
+
 class WaveTextsForm(forms.Form):
     """The texts of the wave's header, in the three languages."""
 

@@ -16,6 +16,10 @@ urlpatterns = [
     ),
     path(f"{prefix}questions/<slug:key>/move/", views.question_move, name="editor_question_move"),
     path(f"{prefix}texts/", views.wave_texts, name="editor_wave"),
+    path(f"{prefix}sections/new/", views.section_add, name="editor_section_add"),
+    path(
+        f"{prefix}sections/<slug:key>/remove/", views.section_remove, name="editor_section_remove"
+    ),
     path(f"{prefix}sections/<slug:key>/", views.section_edit, name="editor_section"),
     path(f"{prefix}sections/<slug:key>/move/", views.section_move, name="editor_section_move"),
     path(

@@ -16,6 +16,7 @@ from municipalities.models import OrganisationKind
 from surveys.administration.editor import documents, selectors
 from surveys.administration.editor.changes import document_changes
 from surveys.administration.editor.forms import (
+    NewSectionForm,
     QuestionForm,
     SectionForm,
     UploadForm,
@@ -233,6 +234,56 @@ def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         request,
         "administration/editor/section_form.html",
         {"wave": wave, "form": form, "problems": problems, "section_key": key},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_permission_required(PERMISSION)
+def section_add(request: HttpRequest, slug: str) -> HttpResponse:
+    wave = staff_wave(slug)
+    document = documents.wave_document(wave)
+    form = NewSectionForm(request.POST or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        section = form.section()
+        changed = documents.with_new_section(document, section)
+        problems = _save(request, wave, changed, _("Ny del «%(key)s»") % {"key": section["key"]})
+        if not problems:
+            return redirect(
+                reverse("surveys:editor_question", args=[wave.slug, section["questions"][0]["key"]])
+            )
+    return render(
+        request,
+        "administration/editor/section_form.html",
+        {"wave": wave, "form": form, "problems": problems, "section_key": None},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_permission_required(PERMISSION)
+def section_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    wave = staff_wave(slug)
+    document = documents.wave_document(wave)
+    try:
+        section = documents.find_section(document, key)
+    except DefinitionError as exc:
+        raise Http404 from exc
+    problems: list[str] = []
+    if request.method == "POST":
+        changed = documents.without_section(document, key)
+        problems = _save(request, wave, changed, _("Fjernet delen «%(key)s»") % {"key": key})
+        if not problems:
+            return _home(wave)
+    return render(
+        request,
+        "administration/editor/question_remove.html",
+        {
+            "wave": wave,
+            "key": key,
+            "section": True,
+            "text": documents.text_parts(section.get("title"))["nb"],
+            "problems": problems,
+        },
     )
 
 

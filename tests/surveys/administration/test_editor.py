@@ -337,3 +337,24 @@ def test_the_editor_page_reads_a_constant_number_of_queries(survey_admin, wave):
 
     assert wave.questions.count() == 23
     assert len(large.captured_queries) == len(small.captured_queries) <= 16
+
+
+def test_a_new_section_comes_with_its_first_question_and_can_be_removed_again(survey_admin, wave):
+    form = {f"{name}_{lang}": "" for name in ("title", "intro") for lang in ("nb", "nn", "en")}
+    form.update(
+        key="ekstra",
+        title_nb="Ekstra",
+        title_en="Extra",
+        question_key="ekstra_merknad",
+        question_type="long_text",
+        question_text="Merknader",
+    )
+
+    survey_admin.post(reverse("surveys:editor_section_add", args=[wave.slug]), form)
+
+    section = wave.sections.get(key="ekstra")
+    assert section.position == 3
+    assert section.translations == {"en": {"title": "Extra"}}
+    assert list(section.questions.values_list("key", flat=True)) == ["ekstra_merknad"]
+    survey_admin.post(url("editor_section_remove", wave, "ekstra"))
+    assert not wave.sections.filter(key="ekstra").exists()
