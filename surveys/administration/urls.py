@@ -1,6 +1,6 @@
 """Staff pages of the yearly cycle: home, waves, register and contacts, mail texts, roles."""
 
-from django.urls import path
+from django.urls import include, path
 
 from surveys.administration.views import mail_texts, preview, register, roles, waves
 
@@ -21,6 +21,7 @@ urlpatterns = [
         name="staff_mail_text",
     ),
     path("staff/waves/<slug:slug>/preview/", preview.wave_preview, name="staff_wave_preview"),
+    path("", include("surveys.administration.editor.urls")),
     path(
         "staff/waves/<slug:slug>/sections/<slug:key>/preview/",
         preview.section_preview,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from municipalities.models import SizeClass
@@ -168,10 +169,19 @@ def _value_range(question: Question) -> str:
     return ""
 
 
-def codebook_rows(wave: Wave, *, include_personal_data: bool = False) -> Iterator[list[Cell]]:
-    """The codebook as rows: a header, then one row per column of the wide layout."""
+def codebook_rows(
+    wave: Wave, *, include_personal_data: bool = False, language: str = "nb"
+) -> Iterator[list[Cell]]:
+    """The codebook as rows: a header, then one row per column of the wide layout; the
+    questionnaire's texts in `language` (nb, nn or en), each falling back to bokmål."""
     yield list(CODEBOOK_HEADER)
-    for column in codebook_columns(wave, include_personal_data=include_personal_data):
+    with translation.override(language):
+        columns = codebook_columns(
+            wave,
+            include_personal_data=include_personal_data,
+            questions=wave_questions(wave, language=language),
+        )
+    for column in columns:
         yield [
             column.name,
             column.question_key,
@@ -193,11 +203,19 @@ NUMBER_KINDS = {Question.Kind.RATING, Question.Kind.INTEGER}
 DECIMAL_KINDS = {Question.Kind.DECIMAL, Question.Kind.PERCENTAGE}
 
 
-def wave_questions(wave: Wave) -> list[Question]:
-    """The wave's questions in order, with section, choices and matrix rows (three queries)."""
-    return list(
+def wave_questions(wave: Wave, *, language: str = "nb") -> list[Question]:
+    """The wave's questions in order, with section, choices and matrix rows (three queries);
+    texts and labels in `language`, each falling back to bokmål."""
+    questions = list(
         Question.objects.filter(wave=wave)
         .select_related("section")
         .prefetch_related("choices", "rows")
         .order_by("section__position", "position", "id")
     )
+    if language != "nb":
+        for question in questions:
+            question.section.title = question.section.translated("title", language)
+            question.text = question.translated("text", language)
+            for item in (*question.choices.all(), *question.rows.all()):
+                item.label = item.translated("label", language)
+    return questions

@@ -59,6 +59,8 @@ class ExportOptions:
     bom: bool = False
     include_personal_data: bool = False
     filters: ExportFilters = field(default_factory=ExportFilters)
+    # The language of the questionnaire's texts in the long layout and the codebook.
+    language: str = "nb"
 
     @property
     def decimal_comma(self) -> bool:
@@ -79,6 +81,7 @@ class ExportOptions:
             delimiter=data.get("delimiter", ","),
             bom=bool(data.get("bom", False)),
             include_personal_data=bool(data.get("include_personal_data", False)),
+            language=data.get("language", "nb"),
             filters=ExportFilters(
                 kinds=tuple(filters.get("kinds", ())),
                 county_numbers=tuple(filters.get("county_numbers", ())),
@@ -352,7 +355,9 @@ def long_rows(
 ) -> Iterator[list[Cell]]:
     """Header, then one row per answer (per chosen option of a multiple choice, per matrix row)."""
     yield list(LONG_HEADER)
-    questions = {question.id: question for question in wave_questions(wave)}
+    questions = {
+        question.id: question for question in wave_questions(wave, language=options.language)
+    }
     choice_labels = {
         question_id: {choice.code: choice.label for choice in question.choices.all()}
         for question_id, question in questions.items()
@@ -450,7 +455,9 @@ def layout_rows(
     if options.layout == "long":
         return long_rows(wave, options, progress=progress)
     if options.layout == "codebook":
-        return codebook_rows(wave, include_personal_data=options.include_personal_data)
+        return codebook_rows(
+            wave, include_personal_data=options.include_personal_data, language=options.language
+        )
     return wide_rows(wave, options, progress=progress)
 
 

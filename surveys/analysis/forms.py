@@ -72,6 +72,21 @@ class ExportForm(forms.Form):
         required=False,
     )
 
+    language = forms.ChoiceField(
+        label=gettext_lazy("Språk for spørsmålstekstene"),
+        choices=[
+            ("nb", gettext_lazy("Bokmål")),
+            ("nn", gettext_lazy("Nynorsk")),
+            ("en", gettext_lazy("Engelsk")),
+        ],
+        initial="nb",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Gjelder lang tabell og kodebok; tekster uten oversettelse står på bokmål."
+        ),
+    )
+
     def __init__(self, *args: Any, counties: list[County], personal_data: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["counties"].choices = [(c.number, f"{c.number} {c.name}") for c in counties]
@@ -86,6 +101,7 @@ class ExportForm(forms.Form):
             delimiter=data["delimiter"],
             bom=data["bom"],
             include_personal_data=data.get("include_personal_data", False),
+            language=data.get("language") or "nb",
             filters=ExportFilters(
                 kinds=tuple(data["kinds"]),
                 county_numbers=tuple(data["counties"]),

@@ -28,7 +28,7 @@ from surveys.definitions.schema import (
     Definition,
     DefinitionError,
 )
-from surveys.definitions.validation import parse_definition
+from surveys.definitions.validation import definition_from_data, parse_definition
 
 
 def read_definition(path: str | Path) -> Definition:
@@ -58,6 +58,7 @@ __all__ = [
     "DefinitionError",
     "LoadReport",
     "answer_counts",
+    "definition_from_data",
     "export_definition",
     "load_definition",
     "load_questionnaire_file",

@@ -15,7 +15,7 @@ import yaml
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from surveys.definitions.schema import FORMAT_VERSION
+from surveys.definitions.schema import FORMAT_VERSION, SOURCE_LANGUAGE, TRANSLATED_LANGUAGES
 from surveys.models import Question, Section, Wave
 
 OPTION_ORDER = ("min", "max", "decimals", "unit", "max_length", "labels")
@@ -98,20 +98,34 @@ def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in data.items() if value not in (None, "", [], False)}
 
 
+def _text(item: Any, name: str, source: str | None = None) -> str | dict[str, str]:
+    """A text as written: plain bokmål, or {nb, nn, en} when it has translations."""
+    text = getattr(item, name) if source is None else source
+    if not text:
+        return text
+    versions = {
+        language: (item.translations or {}).get(language, {}).get(name)
+        for language in TRANSLATED_LANGUAGES
+    }
+    if not any(versions.values()):
+        return text
+    return {SOURCE_LANGUAGE: text} | {lang: value for lang, value in versions.items() if value}
+
+
 def wave_document(wave: Wave) -> dict[str, Any]:
     """The wave's header as it appears under `wave:`."""
     return _without_empty(
         {
             "slug": wave.slug,
-            "title": wave.title,
+            "title": _text(wave, "title"),
             "year": wave.year,
             "register_year": wave.edition.year,
             "target_kinds": _FlowList(wave.target_kinds),
             "opens_at": wave.opens_at,
             "closes_at": wave.closes_at,
-            "help_contact": wave.help_contact,
-            "intro": wave.intro,
-            "vision": wave.vision,
+            "help_contact": _text(wave, "help_contact"),
+            "intro": _text(wave, "intro"),
+            "vision": _text(wave, "vision"),
         }
     )
 
@@ -120,8 +134,8 @@ def section_document(section: Section) -> dict[str, Any]:
     return _without_empty(
         {
             "key": section.key,
-            "title": section.title,
-            "intro": section.intro,
+            "title": _text(section, "title"),
+            "intro": _text(section, "intro"),
             "applies_to": _FlowList(section.applies_to) if section.applies_to else None,
             "show_if": _condition(section.condition),
         }
@@ -133,8 +147,8 @@ def question_document(question: Question) -> dict[str, Any]:
         {
             "key": question.key,
             "type": question.kind,
-            "text": question.text,
-            "help": question.help_text,
+            "text": _text(question, "text"),
+            "help": _text(question, "help_text"),
             "required": question.required,
             "applies_to": _FlowList(question.applies_to) if question.applies_to else None,
             "show_if": _condition(question.condition),
@@ -142,7 +156,9 @@ def question_document(question: Question) -> dict[str, Any]:
     )
     choices = [_choice_document(choice) for choice in question.choices.all()]
     if question.kind == Question.Kind.MATRIX:
-        data["rows"] = [_Flow(code=row.code, label=row.label) for row in question.rows.all()]
+        data["rows"] = [
+            _Flow(code=row.code, label=_text(row, "label")) for row in question.rows.all()
+        ]
         data["scale"] = choices
     elif question.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
         data["choices"] = choices
@@ -150,12 +166,16 @@ def question_document(question: Question) -> dict[str, Any]:
     for name in (*OPTION_ORDER, *sorted(set(options) - set(OPTION_ORDER))):
         if name in options:
             value = options[name]
+            if name == "labels":
+                value = {label: _text(question, label, text) for label, text in value.items()}
+            elif name == "unit":
+                value = _text(question, "unit", value)
             data[name] = _Flow(value) if isinstance(value, dict) else value
     return data
 
 
 def _choice_document(choice: Any) -> _Flow:
-    data = _Flow(code=choice.code, label=choice.label)
+    data = _Flow(code=choice.code, label=_text(choice, "label"))
     if choice.exclusive:
         data["exclusive"] = True
     if choice.is_other:

@@ -193,6 +193,7 @@ def _write(definition: Definition, report: LoadReport) -> None:
         "help_contact": spec.help_contact,
         "intro": spec.intro,
         "vision": spec.vision,
+        "translations": spec.translations,
     }
     dates = {"opens_at": spec.opens_at, "closes_at": spec.closes_at}
     if report.created_wave or wave.status == Wave.Status.DRAFT:
@@ -223,6 +224,7 @@ def _write(definition: Definition, report: LoadReport) -> None:
             "intro": section_def.intro,
             "applies_to": section_def.applies_to,
             "condition": section_def.condition,
+            "translations": section_def.translations,
         }
         if section is None:
             section = Section.objects.create(wave=wave, key=section_def.key, **values)
@@ -269,6 +271,7 @@ def _write_question(
         "applies_to": spec.applies_to,
         "condition": spec.condition,
         "options": spec.options,
+        "translations": spec.translations,
     }
     question = questions.get(spec.key)
     if question is None:
@@ -279,7 +282,7 @@ def _write_question(
             for position, choice in enumerate(spec.choices, start=1)
         )
         MatrixRow.objects.bulk_create(
-            MatrixRow(question=question, code=row.code, label=row.label, position=position)
+            MatrixRow(question=question, position=position, **_row_values(row))
             for position, row in enumerate(spec.rows, start=1)
         )
         report.counts["choices_created"] += len(spec.choices) + len(spec.rows)
@@ -298,7 +301,12 @@ def _choice_values(choice: ChoiceDef) -> dict[str, Any]:
         "exclusive": choice.exclusive,
         "is_other": choice.is_other,
         "weight": choice.weight,
+        "translations": choice.translations,
     }
+
+
+def _row_values(row: RowDef) -> dict[str, Any]:
+    return {"code": row.code, "label": row.label, "translations": row.translations}
 
 
 def _sync_options(
@@ -312,9 +320,7 @@ def _sync_options(
     wanted = set()
     for position, spec in enumerate(specs, start=1):
         values: dict[str, Any] = (
-            _choice_values(spec)
-            if isinstance(spec, ChoiceDef)
-            else {"code": spec.code, "label": spec.label}
+            _choice_values(spec) if isinstance(spec, ChoiceDef) else _row_values(spec)
         )
         values["position"] = position
         wanted.add(spec.code)

@@ -7,6 +7,7 @@ Each setting is read with its default (docs/questionnaire-format.md) into the qu
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,6 +28,7 @@ from surveys.definitions.schema import (
     WEIGHT_LIMIT,
     YES_NO_UNSURE,
     YES_NO_UNSURE_CHOICES,
+    YES_NO_UNSURE_TRANSLATIONS,
     ChoiceDef,
     Kind,
     QuestionDef,
@@ -46,7 +48,7 @@ class QuestionSettingsReader(ValueReader):
             question.rows = self.rows(data, path, key)
             question.choices = self.choices(data, "scale", path, key, kind)
         elif kind == Kind.RATING:
-            question.options = self._rating_options(data, path, key)
+            question.options = self._rating_options(data, path, key, question.translations)
         elif kind == Kind.INTEGER:
             question.options = self.bounds(data, path, key, integer=True)
         elif kind in (Kind.DECIMAL, Kind.PERCENTAGE):
@@ -54,12 +56,26 @@ class QuestionSettingsReader(ValueReader):
         elif kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
             question.options = {"max_length": self._max_length(data, path, key, kind)}
         if kind in (Kind.INTEGER, Kind.DECIMAL):
-            unit = self.text(data, "unit", path, key, max_length=30, required=False)
+            unit = self.text(
+                data,
+                "unit",
+                path,
+                key,
+                max_length=30,
+                required=False,
+                translations=question.translations,
+            )
             if unit:
                 question.options["unit"] = unit
         return len(self.problems) == before
 
-    def _rating_options(self, data: dict, path: str, key: Any) -> dict[str, Any]:
+    def _rating_options(
+        self,
+        data: dict,
+        path: str,
+        key: Any,
+        translations: dict[str, dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
         options = self.bounds(data, path, key, integer=True, default=RATING_DEFAULT)
         low, high = RATING_BOUNDS
         self._bounds_within(
@@ -70,7 +86,7 @@ class QuestionSettingsReader(ValueReader):
             key,
             _("en vurderingsskala går fra %(low)s til %(high)s") % {"low": low, "high": high},
         )
-        labels = self.rating_labels(data, path, key)
+        labels = self.rating_labels(data, path, key, translations)
         if labels:
             options["labels"] = labels
         return options
@@ -139,7 +155,15 @@ class QuestionSettingsReader(ValueReader):
             options["max"] = high
         return options
 
-    def rating_labels(self, data: dict, path: str, key: Any) -> dict[str, str]:
+    def rating_labels(
+        self,
+        data: dict,
+        path: str,
+        key: Any,
+        translations: dict[str, dict[str, str]] | None = None,
+    ) -> dict[str, str]:
+        """The rating's end labels; their translations go into `translations` as
+        `min_label` and `max_label`."""
         value = data.get("labels")
         if value is None:
             return {}
@@ -148,7 +172,15 @@ class QuestionSettingsReader(ValueReader):
             return {}
         labels = {}
         for name in RATING_LABELS:
-            text = self.text(value, name, label_path, key, max_length=100, required=False)
+            text = self.text(
+                value,
+                name,
+                label_path,
+                key,
+                max_length=100,
+                required=False,
+                translations=translations,
+            )
             if text:
                 labels[name] = text
         return labels
@@ -159,7 +191,14 @@ class QuestionSettingsReader(ValueReader):
         if value is None:
             return []
         if value == YES_NO_UNSURE:
-            return [ChoiceDef(code=code, label=label) for code, label in YES_NO_UNSURE_CHOICES]
+            return [
+                ChoiceDef(
+                    code=code,
+                    label=label,
+                    translations=copy.deepcopy(YES_NO_UNSURE_TRANSLATIONS[code]),
+                )
+                for code, label in YES_NO_UNSURE_CHOICES
+            ]
         if not isinstance(value, list):
             self.problem(
                 list_path,
@@ -184,7 +223,10 @@ class QuestionSettingsReader(ValueReader):
             code = self.identifier(
                 item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
             )
-            label = self.text(item, "label", item_path, key, max_length=300)
+            translations: dict[str, dict[str, str]] = {}
+            label = self.text(
+                item, "label", item_path, key, max_length=300, translations=translations
+            )
             exclusive = self.boolean(item, "exclusive", item_path, key)
             is_other = self.boolean(item, "other", item_path, key)
             if exclusive and kind != Kind.MULTIPLE_CHOICE:
@@ -200,7 +242,12 @@ class QuestionSettingsReader(ValueReader):
                 continue
             choices.append(
                 ChoiceDef(
-                    code=code, label=label, exclusive=exclusive, is_other=is_other, weight=weight
+                    code=code,
+                    label=label,
+                    exclusive=exclusive,
+                    is_other=is_other,
+                    weight=weight,
+                    translations=translations,
                 )
             )
         others = [choice.code for choice in choices if choice.is_other]
@@ -250,10 +297,13 @@ class QuestionSettingsReader(ValueReader):
             code = self.identifier(
                 item, "code", item_path, key, CODE_RE, _("små bokstaver a-z, sifre og understrek")
             )
-            label = self.text(item, "label", item_path, key, max_length=300)
+            translations = {}
+            label = self.text(
+                item, "label", item_path, key, max_length=300, translations=translations
+            )
             if not self._new_code(code, codes, index, list_path, key):
                 continue
-            rows.append(RowDef(code=code, label=label))
+            rows.append(RowDef(code=code, label=label, translations=translations))
         return rows
 
     def _new_code(

@@ -26,6 +26,18 @@ YES_NO_UNSURE_CHOICES: tuple[tuple[str, str], ...] = (
     ("vet_ikke", "Usikker/Vet ikke"),
 )
 
+# Every text may carry nynorsk and English versions next to the bokmål one; see
+# docs/questionnaire-format.md ("Translations").
+SOURCE_LANGUAGE = "nb"
+TRANSLATED_LANGUAGES = ("nn", "en")
+QUESTIONNAIRE_LANGUAGES = (SOURCE_LANGUAGE, *TRANSLATED_LANGUAGES)
+# The shorthand's labels in the translated languages, by code.
+YES_NO_UNSURE_TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
+    "ja": {"nn": {"label": "Ja"}, "en": {"label": "Yes"}},
+    "nei": {"nn": {"label": "Nei"}, "en": {"label": "No"}},
+    "vet_ikke": {"nn": {"label": "Usikker/Veit ikkje"}, "en": {"label": "Unsure/Don't know"}},
+}
+
 MAX_KEY_LENGTH = 80  # the SlugFields of the models
 WAVE_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -83,12 +95,15 @@ class ChoiceDef:
     exclusive: bool = False
     is_other: bool = False
     weight: Decimal | None = None
+    # {"nn": {"label": ...}, "en": {...}}; the same shape on every definition class.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
 class RowDef:
     code: str
     label: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +119,7 @@ class QuestionDef:
     options: dict[str, Any] = field(default_factory=dict)
     choices: list[ChoiceDef] = field(default_factory=list)
     rows: list[RowDef] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +131,7 @@ class SectionDef:
     applies_to: list[str] = field(default_factory=list)
     condition: dict[str, Any] | None = None
     questions: list[QuestionDef] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,6 +146,7 @@ class WaveDef:
     help_contact: str = ""
     intro: str = ""
     vision: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass

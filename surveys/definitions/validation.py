@@ -68,6 +68,16 @@ def parse_definition(text: str, *, filename: str) -> Definition:
     return definition
 
 
+def definition_from_data(data: Any, *, filename: str) -> Definition:
+    """Validate an already parsed document (as `yaml.safe_load` of a definition file gives it)
+    by the same rules and with the same messages as a file."""
+    validator = _Validator(filename)
+    definition = validator.document(data)
+    if validator.problems or definition is None:
+        raise DefinitionError(validator.problems)
+    return definition
+
+
 class _Validator(QuestionSettingsReader, ConditionReader):
     """Walks the document: the wave, its sections and their questions, in file order. The
     settings of each question's type and the conditions have readers of their own."""
@@ -108,7 +118,8 @@ class _Validator(QuestionSettingsReader, ConditionReader):
         slug = self.identifier(
             data, "slug", path, None, WAVE_SLUG_RE, _("små bokstaver a-z, sifre og bindestrek")
         )
-        title = self.text(data, "title", path, None, max_length=200)
+        translations: dict[str, dict[str, str]] = {}
+        title = self.text(data, "title", path, None, max_length=200, translations=translations)
         year = self.integer(data, "year", path, None)
         if year is not None and not 1990 <= year <= 2100:
             self.problem(f"{path}.year", _("urimelig år %(year)s") % {"year": year})
@@ -133,9 +144,17 @@ class _Validator(QuestionSettingsReader, ConditionReader):
         closes_at = self.moment(data, "closes_at", path)
         if opens_at and closes_at and closes_at <= opens_at:
             self.problem(f"{path}.closes_at", _("stenger før eller samtidig med at den åpner"))
-        help_contact = self.text(data, "help_contact", path, None, max_length=200, required=False)
-        intro = self.text(data, "intro", path, None, required=False)
-        vision = self.text(data, "vision", path, None, required=False)
+        help_contact = self.text(
+            data,
+            "help_contact",
+            path,
+            None,
+            max_length=200,
+            required=False,
+            translations=translations,
+        )
+        intro = self.text(data, "intro", path, None, required=False, translations=translations)
+        vision = self.text(data, "vision", path, None, required=False, translations=translations)
         if not (slug and title and year is not None and edition and self.target_kinds):
             return None
         return WaveDef(
@@ -149,6 +168,7 @@ class _Validator(QuestionSettingsReader, ConditionReader):
             help_contact=help_contact,
             intro=intro,
             vision=vision,
+            translations=translations,
         )
 
     def sections(self, data: Any) -> list[SectionDef] | None:
@@ -199,8 +219,9 @@ class _Validator(QuestionSettingsReader, ConditionReader):
             SECTION_KEY_RE,
             _("små bokstaver a-z, sifre, understrek og bindestrek, første tegn en bokstav"),
         )
-        title = self.text(data, "title", path, raw_key, max_length=300)
-        intro = self.text(data, "intro", path, raw_key, required=False)
+        translations: dict[str, dict[str, str]] = {}
+        title = self.text(data, "title", path, raw_key, max_length=300, translations=translations)
+        intro = self.text(data, "intro", path, raw_key, required=False, translations=translations)
         applies_to = self.applies_to(data, path, raw_key, self.target_kinds, _("runden"))
         # A section's condition may only look at questions of earlier sections.
         condition = self.condition(data.get("show_if"), f"{path}.show_if", raw_key)
@@ -215,6 +236,7 @@ class _Validator(QuestionSettingsReader, ConditionReader):
             applies_to=applies_to,
             condition=condition,
             questions=questions,
+            translations=translations,
         )
 
     def applies_to(
@@ -304,8 +326,17 @@ class _Validator(QuestionSettingsReader, ConditionReader):
             QUESTION_KEY_RE,
             _("små bokstaver a-z, sifre og understrek, første tegn en bokstav"),
         )
-        text = self.text(data, "text", path, raw_key)
-        help_text = self.text(data, "help", path, raw_key, required=False)
+        translations: dict[str, dict[str, str]] = {}
+        text = self.text(data, "text", path, raw_key, translations=translations)
+        help_text = self.text(
+            data,
+            "help",
+            path,
+            raw_key,
+            required=False,
+            translations=translations,
+            store_as="help_text",
+        )
         required = self.boolean(data, "required", path, raw_key)
         applies_to = self.applies_to(data, path, raw_key, allowed_kinds, owner)
         condition = self.condition(data.get("show_if"), f"{path}.show_if", raw_key, own_key=key)
@@ -320,6 +351,7 @@ class _Validator(QuestionSettingsReader, ConditionReader):
             required=required,
             applies_to=applies_to,
             condition=condition,
+            translations=translations,
         )
         ok = self.kind_settings(question, data, path, raw_key)
         if not (key and text and ok):

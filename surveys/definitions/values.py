@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import OrganisationKind
-from surveys.definitions.schema import ALL_TYPE_FIELDS, MAX_KEY_LENGTH
+from surveys.definitions.schema import (
+    ALL_TYPE_FIELDS,
+    MAX_KEY_LENGTH,
+    SOURCE_LANGUAGE,
+    TRANSLATED_LANGUAGES,
+)
 
 # --- YAML reading --------------------------------------------------------------------------
 
@@ -136,10 +141,29 @@ class ValueReader:
         *,
         max_length: int | None = None,
         required: bool = True,
+        translations: dict[str, dict[str, str]] | None = None,
+        store_as: str | None = None,
     ) -> str:
+        """A text field; returns the bokmål text.
+
+        With `translations`, the field may also be a mapping of language codes to texts
+        (`{nb: ..., nn: ..., en: ...}`): the nynorsk and English texts go into
+        `translations[language][store_as or name]`.
+        """
         value = data.get(name)
         if value is None:
             return ""  # a missing required field is reported by fields()
+        if isinstance(value, dict) and translations is not None:
+            return self._translated_text(
+                value,
+                name,
+                path,
+                key,
+                max_length=max_length,
+                required=required,
+                translations=translations,
+                store_as=store_as or name,
+            )
         if isinstance(value, bool):
             self.problem(
                 f"{path}.{name}",
@@ -171,6 +195,32 @@ class ValueReader:
                 key,
             )
         return value
+
+    def _translated_text(
+        self,
+        value: dict,
+        name: str,
+        path: str,
+        key: Any,
+        *,
+        max_length: int | None,
+        required: bool,
+        translations: dict[str, dict[str, str]],
+        store_as: str,
+    ) -> str:
+        field_path = f"{path}.{name}"
+        if not self.fields(value, field_path, key, (SOURCE_LANGUAGE,), TRANSLATED_LANGUAGES):
+            return ""
+        text = self.text(value, SOURCE_LANGUAGE, field_path, key, max_length=max_length)
+        if not required and not text:
+            return ""
+        for language in TRANSLATED_LANGUAGES:
+            translated = self.text(
+                value, language, field_path, key, max_length=max_length, required=False
+            )
+            if translated:
+                translations.setdefault(language, {})[store_as] = translated
+        return text
 
     def identifier(
         self, data: dict, name: str, path: str, key: Any, pattern: re.Pattern, rule: str

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import translation
 
 from surveys.models import (
     Answer,
@@ -19,9 +20,44 @@ from surveys.models import (
     new_definition_token,
 )
 
-# Loaded questionnaires kept per process, keyed by wave id and `Wave.definition_token`.
+# Loaded questionnaires kept per process, keyed by wave id and language and checked against
+# `Wave.definition_token`.
 CACHED_WAVES = 16
-_cache: "OrderedDict[int, tuple[str, Questionnaire]]" = OrderedDict()
+_cache: "OrderedDict[tuple[int, str], tuple[str, Questionnaire]]" = OrderedDict()
+SOURCE_LANGUAGE = "nb"
+QUESTIONNAIRE_LANGUAGES = ("nb", "nn", "en")
+
+
+def questionnaire_language(language: str | None = None) -> str:
+    """The questionnaire language for an interface language (the active one by default):
+    nb, nn or en; anything else reads bokmål."""
+    language = (language or translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
+    return language if language in QUESTIONNAIRE_LANGUAGES else SOURCE_LANGUAGE
+
+
+def apply_language(sections: list[Section], language: str) -> None:
+    """Put the `language` version of every text in place of the bokmål one, text by text
+    (a text without a translation stays in bokmål). For freshly loaded instances only."""
+    if language == SOURCE_LANGUAGE:
+        return
+    for section in sections:
+        section.title = section.translated("title", language)
+        section.intro = section.translated("intro", language)
+        for question in section.question_list:
+            question.text = question.translated("text", language)
+            question.help_text = question.translated("help_text", language)
+            options = dict(question.options or {})
+            if options.get("unit"):
+                options["unit"] = question.translated("unit", language)
+            if options.get("labels"):
+                options["labels"] = {
+                    name: question.translated(name, language) for name in options["labels"]
+                }
+            question.options = options
+            for item in (*question.choice_list, *question.row_list):
+                item.label = item.translated("label", language)
+
+
 _cache_lock = threading.Lock()
 
 
@@ -34,9 +70,12 @@ class Questionnaire:
 
     wave_id: int
     sections: list[Section]
+    language: str = SOURCE_LANGUAGE
 
     @classmethod
-    def load(cls, wave: Wave | int) -> "Questionnaire":
+    def load(cls, wave: Wave | int, *, language: str = SOURCE_LANGUAGE) -> "Questionnaire":
+        """The questionnaire with its texts in `language` (nb, nn or en; bokmål by default),
+        each falling back to bokmål."""
         wave_id = wave if isinstance(wave, int) else wave.pk
         questions = Question.objects.order_by("position", "pk").prefetch_related(
             Prefetch(
@@ -51,25 +90,29 @@ class Questionnaire:
             .order_by("position", "pk")
             .prefetch_related(Prefetch("questions", queryset=questions, to_attr="question_list"))
         )
-        return cls(wave_id=wave_id, sections=sections)
+        apply_language(sections, language)
+        return cls(wave_id=wave_id, sections=sections, language=language)
 
     @classmethod
-    def for_wave(cls, wave: Wave) -> "Questionnaire":
-        """`load`, served from this process's cache while the wave's definition is unchanged.
+    def for_wave(cls, wave: Wave, *, language: str | None = None) -> "Questionnaire":
+        """`load` in `language` (the active interface language by default), served from this
+        process's cache while the wave's definition is unchanged.
 
         0 queries on a hit: the caller's Wave row carries the current `definition_token`
         (read with it, in the same request). The result is shared between requests and
         threads: treat its sections, questions, choices and rows as read-only.
         """
+        language = questionnaire_language(language)
+        cache_key = (wave.pk, language)
         with _cache_lock:
-            hit = _cache.get(wave.pk)
+            hit = _cache.get(cache_key)
             if hit is not None and hit[0] == wave.definition_token:
-                _cache.move_to_end(wave.pk)
+                _cache.move_to_end(cache_key)
                 return hit[1]
-        questionnaire = cls.load(wave.pk)
+        questionnaire = cls.load(wave.pk, language=language)
         with _cache_lock:
-            _cache[wave.pk] = (wave.definition_token, questionnaire)
-            _cache.move_to_end(wave.pk)
+            _cache[cache_key] = (wave.definition_token, questionnaire)
+            _cache.move_to_end(cache_key)
             while len(_cache) > CACHED_WAVES:
                 _cache.popitem(last=False)
         return questionnaire

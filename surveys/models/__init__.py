@@ -5,6 +5,7 @@
 - outreach: MailRound, OutboundMessage, MailingSettings, ResponseRateSnapshot
 - exports: ExportJob
 - mail_texts: WaveMailText (a wave's own e-mail texts)
+- versions: QuestionnaireVersion
 """
 
 from municipalities.models import OrganisationKind
@@ -28,6 +29,7 @@ from surveys.models.questionnaire import (
     Wave,
     new_definition_token,
 )
+from surveys.models.versions import QuestionnaireVersion
 
 __all__ = [
     "AccessToken",
@@ -47,6 +49,7 @@ __all__ = [
     "OutboundMessage",
     "OutboundMessageQuerySet",
     "Question",
+    "QuestionnaireVersion",
     "ResponseRateSnapshot",
     "Section",
     "Wave",

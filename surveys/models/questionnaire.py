@@ -19,7 +19,30 @@ def new_definition_token() -> str:
     return secrets.token_hex(16)
 
 
-class Wave(models.Model):
+class Translatable(models.Model):
+    """A row whose texts may have nynorsk and English versions next to the bokmål ones.
+
+    `translations` is {"nn": {"title": ...}, "en": {...}}, keyed by field name (for a
+    question also "unit", "min_label" and "max_label" of its options). A missing text falls
+    back to bokmål, text by text.
+    """
+
+    translations = models.JSONField(_("oversettelser"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def translated(self, name: str, language: str | None) -> str:
+        text = (self.translations or {}).get(language or "", {}).get(name)
+        if text:
+            return text
+        if name in ("unit", "min_label", "max_label"):
+            options = getattr(self, "options", None) or {}
+            return options.get(name) or (options.get("labels") or {}).get(name) or ""
+        return getattr(self, name)
+
+
+class Wave(Translatable):
     """One yearly round of a survey, sent to the organisations of one register edition."""
 
     class Status(models.TextChoices):
@@ -96,7 +119,7 @@ class Wave(models.Model):
         return self.results_published_at is not None
 
 
-class Section(models.Model):
+class Section(Translatable):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(_("nøkkel"), max_length=80)
     position = models.PositiveIntegerField(_("rekkefølge"))
@@ -122,7 +145,7 @@ class Section(models.Model):
         return not self.applies_to or kind in self.applies_to
 
 
-class Question(models.Model):
+class Question(Translatable):
     class Kind(models.TextChoices):
         SINGLE_CHOICE = "single_choice", _("Ett valg")
         MULTIPLE_CHOICE = "multiple_choice", _("Flere valg")
@@ -172,7 +195,7 @@ class Question(models.Model):
         }
 
 
-class Choice(models.Model):
+class Choice(Translatable):
     """An answer option; for a matrix question, a step of the scale shared by all rows."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -198,7 +221,7 @@ class Choice(models.Model):
         return self.label
 
 
-class MatrixRow(models.Model):
+class MatrixRow(Translatable):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rows")
     code = models.SlugField(_("kode"), max_length=80)
     position = models.PositiveIntegerField(_("rekkefølge"))

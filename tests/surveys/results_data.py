@@ -203,6 +203,17 @@ def analyst(*codenames: str):
 QUESTIONNAIRE_2011 = "surveys/questionnaires/ekommune-2011.yaml"
 
 
+def _bokmal(value):
+    """The document with every translated text ({nb, nn, en}) reduced to its bokmål text."""
+    if isinstance(value, dict):
+        if "nb" in value and set(value) <= {"nb", "nn", "en"}:
+            return value["nb"]
+        return {key: _bokmal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_bokmal(item) for item in value]
+    return value
+
+
 def load_2011_structure(edition):
     """Sections, questions, choices and rows of the bundled 2011 file, written directly.
 
@@ -216,7 +227,9 @@ def load_2011_structure(edition):
 
     from surveys.models import MatrixRow, Section
 
-    document = yaml.safe_load((Path(settings.BASE_DIR) / QUESTIONNAIRE_2011).read_text("utf-8"))
+    document = _bokmal(
+        yaml.safe_load((Path(settings.BASE_DIR) / QUESTIONNAIRE_2011).read_text("utf-8"))
+    )
     meta = document["wave"]
     wave = builders.make_wave(
         edition=edition,

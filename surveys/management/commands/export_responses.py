@@ -47,6 +47,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Include contact persons' names and e-mail addresses",
         )
+        parser.add_argument(
+            "--language",
+            choices=["nb", "nn", "en"],
+            default="nb",
+            help="Language of question texts and labels in the long layout (else bokmål)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         wave = Wave.objects.filter(slug=options["slug"]).first()
@@ -59,6 +65,7 @@ class Command(BaseCommand):
             delimiter=delimiter,
             bom=bool(options["bom"] or options["norwegian"]),
             include_personal_data=bool(options["personal_data"]),
+            language=str(options["language"]),
             filters=ExportFilters(
                 kinds=tuple(options["kind"]),
                 county_numbers=tuple(options["county"]),

@@ -225,7 +225,7 @@ def snapshot(slug: str) -> dict[str, Any]:
     """The questionnaire as stored, without ids and timestamps, for comparisons."""
     wave = Wave.objects.get(slug=slug)
     fields = ["title", "year", "edition_id", "target_kinds", "opens_at", "closes_at"]
-    fields += ["help_contact", "intro", "vision", "status"]
+    fields += ["help_contact", "intro", "vision", "status", "translations"]
     return {
         "wave": {name: getattr(wave, name) for name in fields},
         "sections": [
@@ -236,6 +236,7 @@ def snapshot(slug: str) -> dict[str, Any]:
                 "intro": section.intro,
                 "applies_to": section.applies_to,
                 "condition": section.condition,
+                "translations": section.translations,
                 "questions": [
                     {
                         "key": q.key,
@@ -247,12 +248,22 @@ def snapshot(slug: str) -> dict[str, Any]:
                         "applies_to": q.applies_to,
                         "condition": q.condition,
                         "options": q.options,
+                        "translations": q.translations,
                         "choices": [
-                            (c.code, c.label, c.position, c.exclusive, c.is_other, c.weight)
+                            (
+                                c.code,
+                                c.label,
+                                c.position,
+                                c.exclusive,
+                                c.is_other,
+                                c.weight,
+                                c.translations,
+                            )
                             for c in q.choices.order_by("position")
                         ],
                         "rows": [
-                            (r.code, r.label, r.position) for r in q.rows.order_by("position")
+                            (r.code, r.label, r.position, r.translations)
+                            for r in q.rows.order_by("position")
                         ],
                     }
                     for q in section.questions.order_by("position")
@@ -420,8 +431,9 @@ def test_exporting_twice_gives_identical_text_and_reloading_it_changes_nothing(e
 
     assert first == second
     assert first.startswith("# Questionnaire definition, format 1")
-    assert "choices:\n          - {code: ja, label: Ja}" in first  # yes_no_unsure, expanded
-    assert "  intro: |-\n    Bakgrunn for kartleggingen:\n\n    • Kartlegge" in first
+    # yes_no_unsure, expanded with its nynorsk and English labels
+    assert "choices:\n          - {code: ja, label: {nb: Ja, nn: Ja, en: 'Yes'}}" in first
+    assert "  intro:\n    nb: |-\n      Bakgrunn for kartleggingen:\n\n      • Kartlegge" in first
     assert "opens_at: 2011-03-14T08:00:00+01:00" in first
     assert "Grønn IT" in first  # unicode as is, not escaped
 
