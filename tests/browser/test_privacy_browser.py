@@ -58,6 +58,9 @@ def test_privacy_pages_are_accessible_at_320_and_1280_px(
     page.goto(
         f"{base}/i/{builders.make_access_link(contact=traces.colleague, wave=traces.survey.wave)}/"
     )
-    check(page, f"{base}/svar/{traces.survey.wave.slug}/historikk/")
+    check(
+        page,
+        f"{base}/svar/{traces.survey.wave.slug}/{traces.survey.organisation.number}/historikk/",
+    )
     assert page.get_by_text("Slettet kontaktperson").count() >= 1
     respondent.close()

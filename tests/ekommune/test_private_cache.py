@@ -73,6 +73,7 @@ def _value(param: str, data, admin, contact, job) -> str:
         "id": str(admin.pk),
         "url": "no-such-page/",
         "language": "nb",
+        "section_key": data.wave.sections.first().key,
         "year": str(data.wave.edition.year),
     }
     return values[param]
