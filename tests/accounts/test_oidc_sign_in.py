@@ -148,7 +148,7 @@ def test_a_new_staff_member_signs_in_and_gets_the_roles_of_their_groups(client, 
 
 def test_groups_the_provider_no_longer_lists_are_taken_away_at_the_next_sign_in(client, sso):
     user = builders.make_staff(username=provider.EMAIL, email=provider.EMAIL)
-    leader = Group.objects.create(name="Undersøkelsesansvarlig")
+    leader, _ = Group.objects.get_or_create(name="Undersøkelsesansvarlig")
     local = Group.objects.create(name="Gitt for hånd")
     user.groups.add(leader, local)
 
@@ -177,7 +177,7 @@ def test_a_person_in_no_mapped_group_is_refused(client, sso, settings):
 def test_the_providers_multi_factor_sign_in_counts_as_second_factor_only_when_trusted(
     client, sso, settings
 ):
-    personal = Group.objects.create(name="Personopplysninger")
+    personal, _ = Group.objects.get_or_create(name="Personopplysninger")
     personal.permissions.add(
         Permission.objects.get(codename="export_personal_data"),
         Permission.objects.get(codename="view_dashboard"),

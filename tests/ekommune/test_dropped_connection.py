@@ -37,7 +37,7 @@ def terminate_our_connection() -> None:
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(builders.make_staff(is_superuser=True))
+    builders.sign_in_verified(client, builders.make_staff(is_superuser=True))
     return client
 
 
