@@ -71,7 +71,17 @@ def run_journey(sizes: list[int], options: Any) -> list[Table]:
             measured += [
                 ("save", _timed(client, "POST", path, data)) for path, data in work.sections
             ]
-            measured.append(("submit", _timed(client, "POST", work.review, {"confirm": "yes"})))
+            measured.append(
+                (
+                    "submit",
+                    _timed(
+                        client,
+                        "POST",
+                        work.review,
+                        {"confirm": "yes", "organisation": work.organisation},
+                    ),
+                )
+            )
             bad = [(step, status) for step, (_cpu, _q, status) in measured if status >= 400]
             if bad:
                 raise RuntimeError(f"journey failed: {bad[:3]}")
