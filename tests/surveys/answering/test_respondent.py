@@ -585,6 +585,26 @@ def test_a_section_save_writes_in_a_constant_number_of_queries(
     assert answers_of(survey.organisation) == {"plan": "nei", "employees": 5}
 
 
+@pytest.mark.parametrize("extra_sections", [0, 6])
+def test_a_submit_checks_every_section_in_a_constant_number_of_queries(
+    respondent_client, survey, django_assert_num_queries, extra_sections
+):
+    for n in range(extra_sections):
+        section = builders.make_section(wave=survey.wave, key=f"extra_{n}", position=50 + n)
+        builders.make_question(section=section, key=f"extra_q_{n}", required=True)
+        builders.make_question(section=section, key=f"extra_r_{n}")
+    post_section(respondent_client, GENERAL, {"plan": "nei", "employees": "12"})
+    for n in range(extra_sections):
+        post_section(respondent_client, f"{OVERVIEW}del/extra_{n}/", {f"extra_q_{n}": "ja"})
+
+    # the link with its answer set; BEGIN, the lock, the answers (the progress of every
+    # section), the set's status, the submit's change row, the receipt's mail row, COMMIT
+    with django_assert_num_queries(8):
+        response = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
+    assert response.status_code == 302 and response["Location"] == RECEIPT
+    assert AnswerSet.objects.get().is_submitted
+
+
 def test_a_cleared_answer_keeps_counting_its_revisions_on_the_page(respondent_client):
     post_section(respondent_client, GENERAL, {"plan": "ja", "employees": "4"})
     post_section(respondent_client, GENERAL, {"plan": "ja", "employees": ""})  # cleared
