@@ -120,6 +120,18 @@ def test_revoking_a_link_ends_its_session_at_once(respondent_client, survey, res
     assert "Økten er avsluttet" in response.content.decode()
 
 
+def test_deactivating_a_contact_ends_their_session_at_once(respondent_client, survey, respondent):
+    assert respondent_client.get(OVERVIEW).status_code == 200
+
+    respondent.is_active = False
+    respondent.save()
+
+    response = respondent_client.post(GENERAL, {"plan": "ja", "organisation": "3101"})
+    assert response.status_code == 403
+    assert "Økten er avsluttet" in response.content.decode()
+    assert answers_of(survey.organisation) == {}
+
+
 def test_anonymous_visitors_see_no_answers(anonymous_client, survey):
     for url in (OVERVIEW, GENERAL, REVIEW, RECEIPT):
         response = anonymous_client.get(url)
