@@ -3,8 +3,10 @@
 Concurrency rules, enforced here and proven on PostgreSQL in tests/surveys:
 - one answer set per organisation and wave: the unique constraint decides, a loser of the
   insert race reads the winner's row;
-- every save, submit and reopen first locks the answer set row (`select_for_update`), so a save
-  racing a submit either lands before the submitted snapshot or sees "submitted" and is refused;
+- every save, submit and reopen first locks the answer set row (a save with the conditional
+  UPDATE of its time of change, falling back to `select_for_update`; submit and reopen with
+  `select_for_update`), so a save racing a submit either lands before the submitted snapshot
+  or sees "submitted" and is refused;
 - a save writes only the questions this person changed; a question a colleague changed since
   the page was loaded is returned as a conflict with both values, never silently overwritten.
   The protocol lives in `surveys.answering.conflicts`; callers reach it through this module.
