@@ -148,7 +148,8 @@ def _mail_section(email: str, ids: set[int]) -> ReportSection:
         [
             [
                 m.wave.title,
-                f"{m.get_kind_display()} {m.round.number}",
+                # A receipt belongs to a submit, not to a sending round.
+                f"{m.get_kind_display()} {m.round.number}" if m.round else m.get_kind_display(),
                 m.to_email,
                 m.get_state_display(),
                 _when(m.created_at),

@@ -1,5 +1,8 @@
 """E-mails to respondents: the receipt after a submit and the colleague invitation.
 
+The receipt is a mail row queued by the submit and sent by the mail worker
+(`surveys.outreach.services.message_send`), which renders it here.
+
 Rendered from templates/emails/<name>_subject.txt, <name>.txt and <name>.html in the language
 that was active when the person acted. Recipients are bare addresses (no display names) and the
 subject is collapsed to one line, so names typed by people can never inject mail headers.
@@ -32,9 +35,10 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
+def _message(name: str, context: dict[str, Any], recipients: list[str]) -> EmailMultiAlternatives:
     own = None
     if name == "receipt":
+        # A wave's own receipt text (written by staff) wins over the built-in template.
         own = wave_mail_render(
             wave=context["wave"], kind=name, language=get_language(), context=context
         )
@@ -47,23 +51,30 @@ def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
         reply_to=[settings.SUPPORT_EMAIL],
     )
     message.attach_alternative(html, "text/html")
-    return message.send()
+    return message
 
 
-def send_receipt(*, answer_set_id: int, language: str | None = None) -> int:
-    """Send the receipt with every submitted answer to the organisation's active contacts."""
+def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
+    return _message(name, context, recipients).send()
+
+
+def receipt_message(
+    *, answer_set_id: int, language: str | None = None
+) -> EmailMultiAlternatives | None:
+    """The receipt with every submitted answer, to the organisation's active contacts; None
+    when there is nothing to send (reopened since, or no active contact)."""
     from surveys.answering.selectors import response_progress
 
     answer_set = AnswerSet.objects.select_related("wave", "organisation", "submitted_by").get(
         pk=answer_set_id
     )
     if not answer_set.is_submitted:
-        return 0
+        return None
     recipients = sorted(
         answer_set.organisation.contacts.filter(is_active=True).values_list("email", flat=True)
     )
     if not recipients:
-        return 0
+        return None
     with translation.override(language or settings.LANGUAGE_CODE):
         progress = response_progress(
             wave=answer_set.wave, organisation=answer_set.organisation, answer_set=answer_set
@@ -76,7 +87,7 @@ def send_receipt(*, answer_set_id: int, language: str | None = None) -> int:
             "site_url": settings.SITE_URL,
             "support_email": settings.SUPPORT_EMAIL,
         }
-        return _send("receipt", context, recipients)
+        return _message("receipt", context, recipients)
 
 
 def send_colleague_invitation(

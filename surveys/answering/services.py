@@ -3,8 +3,10 @@
 Concurrency rules, enforced here and proven on PostgreSQL in tests/surveys:
 - one answer set per organisation and wave: the unique constraint decides, a loser of the
   insert race reads the winner's row;
-- every save, submit and reopen first locks the answer set row (`select_for_update`), so a save
-  racing a submit either lands before the submitted snapshot or sees "submitted" and is refused;
+- every save, submit and reopen first locks the answer set row (a save with the conditional
+  UPDATE of its time of change, falling back to `select_for_update`; submit and reopen with
+  `select_for_update`), so a save racing a submit either lands before the submitted snapshot
+  or sees "submitted" and is refused;
 - a save writes only the questions this person changed; a question a colleague changed since
   the page was loaded is returned as a conflict with both values, never silently overwritten.
   The protocol lives in `surveys.answering.conflicts`; callers reach it through this module.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -44,7 +47,16 @@ from surveys.answering.conflicts import (
 )
 from surveys.answering.errors import ServiceError
 from surveys.answering.links import check_wave_targets, invitation_link_issue, invitation_url
-from surveys.models import Answer, AnswerChange, AnswerSet, Question, Section, Wave
+from surveys.models import (
+    Answer,
+    AnswerChange,
+    AnswerSet,
+    MailKind,
+    OutboundMessage,
+    Question,
+    Section,
+    Wave,
+)
 
 # Callers of the save use these from the conflict protocol without reaching into it.
 __all__ = [
@@ -182,7 +194,29 @@ def _locked_answer_set(answer_set: AnswerSet) -> AnswerSet:
     )
 
 
-def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> AnswerSet:
+def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> tuple[AnswerSet, bool]:
+    """The answer set locked for this transaction, and whether the lock moved `updated_at`.
+
+    The common save takes the lock with the write it needs anyway: one UPDATE that moves
+    `updated_at` only while the set is in progress and unchanged since the caller read it
+    (every write to a set's answers moves `updated_at`). When it matches nothing, somebody
+    wrote in between or the set was submitted: the row is locked and read again, and checked.
+    """
+    if (
+        AnswerSet.wave.is_cached(answer_set)
+        and AnswerSet.organisation.is_cached(answer_set)
+        and not answer_set.is_submitted
+        and answer_set.wave.is_open(now)
+    ):
+        claimed = AnswerSet.objects.filter(
+            pk=answer_set.pk,
+            status=AnswerSet.Status.IN_PROGRESS,
+            updated_at=answer_set.updated_at,
+        ).update(updated_at=now)
+        if claimed:
+            # The caller's copy is the locked row now (its answers read after it are current).
+            answer_set.updated_at = now
+            return answer_set, True
     locked = _locked_answer_set(answer_set)
     if locked.is_submitted:
         raise ServiceError(
@@ -197,7 +231,7 @@ def _lock_for_writing(answer_set: AnswerSet, now: datetime) -> AnswerSet:
             _("Fristen er ute: undersøkelsen er stengt, og svar kan ikke lenger lagres."),
             code="closed",
         )
-    return locked
+    return locked, False
 
 
 def _section_questions(section: Section, locked: AnswerSet) -> dict[str, Question]:
@@ -230,7 +264,7 @@ def response_save_section(
     caller's `updated_at`, those answers are current and are not read again.
     """
     now = now or timezone.now()
-    locked = _lock_for_writing(answer_set, now)
+    locked, touched = _lock_for_writing(answer_set, now)
     questions = _section_questions(section, locked)
     ids = {q.pk for key, q in questions.items() if key in edit.answers or key in edit.hidden}
     if stored is None or locked.updated_at != answer_set.updated_at:
@@ -242,7 +276,15 @@ def response_save_section(
     result = SectionSaveResult(
         saved_at=now, conflicts=resolution.conflicts, revisions=resolution.revisions
     )
-    _write(locked, resolution.writes, current, result, contact=contact, user=user)
+    _write(
+        locked,
+        resolution.writes,
+        current,
+        result,
+        contact=contact,
+        user=user,
+        touched=touched,
+    )
     result.page_revisions = resolution.page_revisions(edit, result.revisions)
     if result.cleared:
         answer_set.answers_cleared = True  # the caller's copy counts changes from now on
@@ -257,11 +299,16 @@ def _write(
     *,
     contact: Contact | None,
     user: Any,
+    touched: bool,
 ) -> None:
-    """Write the answers with one history row each, and note them in `result`."""
+    """Write the answers with one history row each, and note them in `result`.
+
+    `touched`: the lock already moved the set's `updated_at` to this save's time.
+    """
     now = result.saved_at
     history: list[AnswerChange] = []
-    new_answers: list[Answer] = []
+    upserts: list[Answer] = []
+    cleared: list[int] = []
     for write in writes:
         question, (value, other_text) = write.question, write.value
         answer = current.get(question.pk)
@@ -269,7 +316,7 @@ def _write(
         if value is None:
             if answer is None:
                 continue
-            answer.delete()
+            cleared.append(answer.pk)
             result.cleared.append(question.key)
             action = AnswerChange.Action.CLEARED
         else:
@@ -281,13 +328,8 @@ def _write(
                 "changed_by": contact,
                 "changed_by_user": user,
             }
-            if answer is None:
-                # First answers to a section are the common save: one INSERT for all.
-                new_answers.append(Answer(answer_set=locked, question=question, **fields))
-            else:
-                for name, field_value in fields.items():
-                    setattr(answer, name, field_value)
-                answer.save()
+            # New and changed answers alike: one INSERT ... ON CONFLICT for all of them.
+            upserts.append(Answer(answer_set=locked, question=question, **fields))
             result.saved.append(question.key)
             action = AnswerChange.Action.CHANGED
         history.append(
@@ -304,13 +346,30 @@ def _write(
             )
         )
         result.revisions[question.key] = write.revision + 1
-    if new_answers:
-        Answer.objects.bulk_create(new_answers)
+    if cleared:
+        Answer.objects.filter(pk__in=cleared).delete()
+    if upserts:
+        Answer.objects.bulk_create(
+            upserts,
+            update_conflicts=True,
+            unique_fields=["answer_set", "question"],
+            update_fields=[
+                "value",
+                "other_text",
+                "revision",
+                "changed_at",
+                "changed_by",
+                "changed_by_user",
+            ],
+        )
     if history:
         AnswerChange.objects.bulk_create(history)
-        touched_set: dict[str, Any] = {"updated_at": now}
-        if result.cleared:
-            touched_set["answers_cleared"] = True
+    touched_set: dict[str, Any] = {}
+    if history and not touched:
+        touched_set["updated_at"] = now
+    if result.cleared and not locked.answers_cleared:
+        touched_set["answers_cleared"] = True
+    if touched_set:
         AnswerSet.objects.filter(pk=locked.pk).update(**touched_set)
 
 
@@ -350,7 +409,7 @@ def response_submit(
         locked.submitted_at = now
         locked.submitted_by = contact
         locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-        AnswerChange.objects.create(
+        submission = AnswerChange.objects.create(
             answer_set=locked,
             action=AnswerChange.Action.SUBMITTED,
             # The submitted snapshot: what the receipt and KS see for this submit.
@@ -359,15 +418,41 @@ def response_submit(
             changed_by=contact,
             changed_by_user=user,
         )
-        language = get_language()
-        answer_set_id = locked.pk
-        transaction.on_commit(
-            lambda: emails.send_receipt(answer_set_id=answer_set_id, language=language),
-            robust=True,
-        )
+        _receipt_queue(locked, submission, contact=contact, now=now)
         wave_id = locked.wave_id
         transaction.on_commit(lambda: rate_snapshot_queue_soon(wave_id=wave_id), robust=True)
     return SubmitResult(answer_set=locked, newly_submitted=True)
+
+
+def _receipt_queue(
+    locked: AnswerSet, submission: AnswerChange, *, contact: Contact | None, now: datetime
+) -> None:
+    """The receipt as a mail row of this submit, sent by the mail worker after commit.
+
+    Rendering and sending stay out of the request. The row is the promise: when the broker
+    is down it stays queued and the mail sweeper queues it again; the worker claims it with
+    a conditional update, so it is sent once.
+    """
+    receipt = OutboundMessage.objects.create(
+        wave_id=locked.wave_id,
+        kind=MailKind.RECEIPT,
+        contact=contact,
+        organisation_id=locked.organisation_id,
+        to_email=contact.email if contact is not None else "",
+        language=get_language() or settings.LANGUAGE_CODE,
+        submission=submission,
+        created_at=now,
+        queued_at=now,
+    )
+    receipt_id = receipt.pk
+    transaction.on_commit(lambda: _send_messages_queue([receipt_id]), robust=True)
+
+
+def _send_messages_queue(message_ids: list[int]) -> None:
+    try:
+        queue.task("surveys.send_messages").apply_async((message_ids,), retry=False)
+    except Exception:  # noqa: BLE001 - broker down: the mail sweeper queues the row later
+        logger.warning("Could not queue mail rows %s; the sweeper will retry", message_ids)
 
 
 # At most one queued snapshot per wave in this many seconds; the beat task catches up the rest.

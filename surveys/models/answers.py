@@ -127,6 +127,8 @@ class AnswerChange(models.Model):
 
 class AccessTokenQuerySet(models.QuerySet):
     def usable(self) -> "AccessTokenQuerySet":
+        # The respondent pages read the same conditions in one written-out statement
+        # (surveys.answering.selectors.access_token_usable): change both together.
         return self.filter(revoked_at__isnull=True, contact__is_active=True)
 
 

@@ -17,6 +17,7 @@ from surveys.models.questionnaire import Wave
 class MailKind(models.TextChoices):
     INVITATION = "invitation", _("Invitasjon")
     REMINDER = "reminder", _("Påminnelse")
+    RECEIPT = "receipt", _("Kvittering")
 
 
 class MailRound(models.Model):
@@ -83,14 +84,29 @@ class OutboundMessage(models.Model):
         CANCELLED = "cancelled", _("Ikke sendt")
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="outbound_messages")
-    round = models.ForeignKey(MailRound, on_delete=models.CASCADE, related_name="messages")
+    # Invitations and reminders belong to a round; a receipt belongs to its submit instead.
+    round = models.ForeignKey(
+        MailRound, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
     kind = models.CharField(_("type"), max_length=12, choices=MailKind.choices)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
+    # A receipt names the contact who submitted (none when staff did) and goes to every active
+    # contact of the organisation as they are when it is sent.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    # The submit a receipt confirms: one receipt per submit, whatever retries or sweeps do.
+    submission = models.OneToOneField(
+        "surveys.AnswerChange",
+        on_delete=models.CASCADE,
+        related_name="receipt",
+        null=True,
+        blank=True,
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="outbound_messages"
     )
     # The address and language as they were when the message was queued.
-    to_email = models.EmailField(_("til"))
+    to_email = models.EmailField(_("til"), blank=True)
     language = models.CharField(_("språk"), max_length=8, default="nb")
     state = models.CharField(
         _("status"), max_length=10, choices=State.choices, default=State.QUEUED

@@ -29,6 +29,7 @@ from audit import actions
 from audit.services import audit_record
 from municipalities.models import Contact, Organisation
 from surveys import queue
+from surveys.answering import emails as respondent_emails
 from surveys.answering import links
 from surveys.mail_texts import wave_mail_render
 from surveys.models import (
@@ -447,6 +448,27 @@ def _failure_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
+def _no_longer_applies(message: OutboundMessage) -> bool:
+    """An invitation or reminder to a deactivated contact, or a reminder after the submit."""
+    return not message.contact.is_active or (
+        message.kind == MailKind.REMINDER
+        and AnswerSet.objects.filter(
+            wave_id=message.wave_id,
+            organisation_id=message.organisation_id,
+            status=AnswerSet.Status.SUBMITTED,
+        ).exists()
+    )
+
+
+def _email_of(message: OutboundMessage) -> EmailMultiAlternatives | None:
+    """The e-mail of one row; None for a receipt that no longer applies."""
+    if message.kind == MailKind.RECEIPT:
+        return respondent_emails.receipt_message(
+            answer_set_id=message.submission.answer_set_id, language=message.language
+        )
+    return message_render(message, link=personal_link(message))
+
+
 def message_send(*, message_id: int, now: datetime | None = None, connection=None) -> str:
     """Send one queued row once. Returns sent/skipped/failed/cancelled.
 
@@ -460,24 +482,23 @@ def message_send(*, message_id: int, now: datetime | None = None, connection=Non
         # Sent, failed, or being sent by another worker: a duplicate delivery does nothing.
         return SKIPPED
     message = OutboundMessage.objects.select_related(
-        "wave", "contact", "organisation", "round"
+        "wave", "contact", "organisation", "round", "submission"
     ).get(pk=message_id)
     current = Q(pk=message_id, state=OutboundMessage.State.SENDING, claimed_at=now)
-    if not message.contact.is_active or (
-        message.kind == MailKind.REMINDER
-        and AnswerSet.objects.filter(
-            wave_id=message.wave_id,
-            organisation_id=message.organisation_id,
-            status=AnswerSet.Status.SUBMITTED,
-        ).exists()
-    ):
+    if message.kind != MailKind.RECEIPT and _no_longer_applies(message):
         OutboundMessage.objects.filter(current).update(
             state=OutboundMessage.State.CANCELLED,
             reason="Sendt inn eller kontakt deaktivert før e-posten ble sendt",
         )
         return CANCELLED
     try:
-        email = message_render(message, link=personal_link(message))
+        email = _email_of(message)
+        if email is None:
+            OutboundMessage.objects.filter(current).update(
+                state=OutboundMessage.State.CANCELLED,
+                reason="Åpnet for endring eller ingen aktive kontakter før kvitteringen ble sendt",
+            )
+            return CANCELLED
         email.connection = connection or get_connection()
         email.send()
     except Exception as exc:

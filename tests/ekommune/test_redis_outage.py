@@ -24,7 +24,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from municipalities.models import Contact
-from surveys.models import Answer, AnswerSet, OutboundMessage
+from surveys.models import Answer, AnswerSet, MailKind, OutboundMessage
 from tests import builders
 from tests.conftest import ROOT, database_url_for_subprocess
 
@@ -298,7 +298,10 @@ def test_with_redis_down_respondents_answer_and_submit_and_staff_keep_working(
     status, _ = admin.post_form("target", {"target": "all"})
     assert status == 302
     queued = OutboundMessage.objects.filter(state=OutboundMessage.State.QUEUED)
-    assert queued.count() == Contact.objects.filter(is_active=True).count() == 3
+    invitations = queued.filter(kind=MailKind.INVITATION)
+    assert invitations.count() == Contact.objects.filter(is_active=True).count() == 3
+    # ... and so does the receipt of the submit made while the broker was away.
+    assert queued.filter(kind=MailKind.RECEIPT).count() == 1
 
     redis_server.start()
     time.sleep(1.2)  # CACHE_RETRY_SECONDS: the web process tries Redis again
@@ -309,8 +312,8 @@ def test_with_redis_down_respondents_answer_and_submit_and_staff_keep_working(
     assert ola.get(ola.url) == 200 and "Testnes kommune" in ola.page
     assert admin.get(f"/staff/dashboard/{survey.wave.slug}/") == 200
 
-    # The queued invitations go out through the broker once it is back: the sweeper (a beat
-    # task) queues the rows again and a worker sends them.
+    # The queued invitations and the receipt go out through the broker once it is back: the
+    # sweeper (a beat task) queues the rows again and a worker sends them.
     deliver_queued_mail(redis_server.url, tmp_path)
     assert set(OutboundMessage.objects.values_list("state", flat=True)) == {
         OutboundMessage.State.SENT

@@ -58,7 +58,7 @@ def test_the_access_report_lists_contacts_mail_authorship_links_sessions_and_log
     rows = {section.title: len(section.rows) for section in report.sections}
     assert rows == {
         "Kontaktperson": 1,
-        "E-post sendt fra undersøkelsen": 1,
+        "E-post sendt fra undersøkelsen": 2,  # the invitation and the receipt of the submit
         "Svar du har gitt eller endret": 3,  # two saves and the submit
         "Svar du har sendt inn": 1,
         "Personlige lenker": 2,  # the invitation's and one issued by hand

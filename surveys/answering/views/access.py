@@ -104,13 +104,7 @@ def get_access(request: HttpRequest, wave_slug: str, organisation_number: str) -
     )
     if grant is None:
         raise Http404
-    token = (
-        AccessToken.objects.usable()
-        .select_related("contact__organisation", "wave")
-        .filter(pk=grant.get("token"))
-        .order_by()  # a primary key: the model's ordering would only add joins and a sort
-        .first()
-    )
+    token, answer_set = selectors.access_token_usable(grant.get("token"))
     if (
         token is None
         or token.wave_id != grant.get("wave")
@@ -120,9 +114,12 @@ def get_access(request: HttpRequest, wave_slug: str, organisation_number: str) -
         raise SessionEnded
     if token.wave.slug != wave_slug or token.contact.organisation.number != organisation_number:
         raise Http404
-    answer_set = services.response_get_or_create(
-        wave=token.wave, organisation=token.contact.organisation
-    )
+    if answer_set is None:
+        answer_set = services.response_get_or_create(
+            wave=token.wave, organisation=token.contact.organisation
+        )
+    else:
+        links.check_wave_targets(wave=token.wave, organisation=token.contact.organisation)
     return Access(
         token=token,
         contact=token.contact,

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from surveys.answering import links
 from surveys.answering.views import access as respondent_views
-from surveys.models import AccessToken, Answer, AnswerSet
+from surveys.models import AccessToken, Answer, AnswerSet, MailKind, OutboundMessage
+from surveys.outreach.tasks import send_messages
 from tests import builders
 from tests.conftest import login_respondent
 
@@ -117,6 +118,18 @@ def test_revoking_a_link_ends_its_session_at_once(respondent_client, survey, res
     response = respondent_client.get(OVERVIEW)
     assert response.status_code == 403
     assert "Økten er avsluttet" in response.content.decode()
+
+
+def test_deactivating_a_contact_ends_their_session_at_once(respondent_client, survey, respondent):
+    assert respondent_client.get(OVERVIEW).status_code == 200
+
+    respondent.is_active = False
+    respondent.save()
+
+    response = respondent_client.post(GENERAL, {"plan": "ja", "organisation": "3101"})
+    assert response.status_code == 403
+    assert "Økten er avsluttet" in response.content.decode()
+    assert answers_of(survey.organisation) == {}
 
 
 def test_anonymous_visitors_see_no_answers(anonymous_client, survey):
@@ -437,6 +450,13 @@ def test_submit_shows_the_receipt_mails_it_and_makes_answers_read_only(
     with django_capture_on_commit_callbacks(execute=True):
         response = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
         double = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
+    # The receipt is a mail row for the worker, not sent in the request; a duplicate
+    # delivery of its task sends nothing more.
+    assert mailoutbox == []
+    receipts = list(OutboundMessage.objects.filter(kind=MailKind.RECEIPT))
+    assert len(receipts) == 1 and receipts[0].contact == respondent
+    send_messages([receipts[0].pk])
+    send_messages([receipts[0].pk])
 
     assert response.status_code == 302 and response["Location"] == RECEIPT
     assert double.status_code == 302 and double["Location"] == RECEIPT
@@ -543,14 +563,58 @@ def test_the_overview_and_a_section_read_a_constant_number_of_queries(
         builders.make_question(section=survey.comments, key=f"extra_{n}", position=10 + n)
     post_section(respondent_client, GENERAL, {"plan": "ja"})
 
-    # link, answer set, answers; the session comes from the cache (renewed less than a
-    # minute ago) and the questionnaire from the process's cache (the save above loaded it)
-    with django_assert_num_queries(3):
+    # the link with its answer set, and the answers; the session comes from the cache
+    # (renewed less than a minute ago) and the questionnaire from the process's cache (the
+    # save above loaded it)
+    with django_assert_num_queries(2):
         assert respondent_client.get(OVERVIEW).status_code == 200
     # ... and no more for the section's revisions: the answers are loaded already, and
     # questions without an answer are at revision 0 while no answer was ever cleared
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert respondent_client.get(GENERAL).status_code == 200
+
+
+@pytest.mark.parametrize("extra_questions", [0, 30])
+def test_a_section_save_writes_in_a_constant_number_of_queries(
+    respondent_client, survey, django_assert_num_queries, extra_questions
+):
+    for n in range(extra_questions):
+        builders.make_question(section=survey.comments, key=f"extra_{n}", position=10 + n)
+    post_section(respondent_client, SERVICES, {})
+    page = respondent_client.get(GENERAL)
+
+    # the link with its answer set, the answers; then BEGIN, the lock (an UPDATE of the
+    # set's time of change), the answers in one INSERT, their changes in one, COMMIT
+    with django_assert_num_queries(7):
+        response = post_section(respondent_client, GENERAL, {"plan": "ja", "employees": "4"}, page)
+    assert response.status_code == 302
+    assert answers_of(survey.organisation) == {"plan": "ja", "employees": 4}
+    # Changed answers are written the same way, and no change history is read.
+    page = respondent_client.get(GENERAL)
+    with django_assert_num_queries(7):
+        response = post_section(respondent_client, GENERAL, {"plan": "nei", "employees": "5"}, page)
+    assert response.status_code == 302
+    assert answers_of(survey.organisation) == {"plan": "nei", "employees": 5}
+
+
+@pytest.mark.parametrize("extra_sections", [0, 6])
+def test_a_submit_checks_every_section_in_a_constant_number_of_queries(
+    respondent_client, survey, django_assert_num_queries, extra_sections
+):
+    for n in range(extra_sections):
+        section = builders.make_section(wave=survey.wave, key=f"extra_{n}", position=50 + n)
+        builders.make_question(section=section, key=f"extra_q_{n}", required=True)
+        builders.make_question(section=section, key=f"extra_r_{n}")
+    post_section(respondent_client, GENERAL, {"plan": "nei", "employees": "12"})
+    for n in range(extra_sections):
+        post_section(respondent_client, f"{OVERVIEW}del/extra_{n}/", {f"extra_q_{n}": "ja"})
+
+    # the link with its answer set; BEGIN, the lock, the answers (the progress of every
+    # section), the set's status, the submit's change row, the receipt's mail row, COMMIT
+    with django_assert_num_queries(8):
+        response = respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
+    assert response.status_code == 302 and response["Location"] == RECEIPT
+    assert AnswerSet.objects.get().is_submitted
 
 
 def test_a_cleared_answer_keeps_counting_its_revisions_on_the_page(respondent_client):

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys.answering import links, services
-from surveys.models import Answer, AnswerChange, AnswerSet
+from surveys.models import Answer, AnswerChange, AnswerSet, MailKind, OutboundMessage
+from surveys.outreach import services as mailing
 from tests import builders
 
 
@@ -168,6 +169,8 @@ def test_a_repeated_submit_submits_once_and_mails_once(
 
     assert first.newly_submitted and not second.newly_submitted
     assert AnswerChange.objects.filter(action=AnswerChange.Action.SUBMITTED).count() == 1
+    send_queued_mail()
+    send_queued_mail()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [respondent.email]
     assert "Har kommunen en plan?" in mailoutbox[0].body and "Nei" in mailoutbox[0].body
@@ -296,11 +299,32 @@ def test_the_receipt_mail_escapes_free_text_in_html(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.response_submit(answer_set=answer_set, contact=respondent)
+    send_queued_mail()
 
     html = mailoutbox[0].alternatives[0][0]
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" in mailoutbox[0].body  # plain text stays as typed
+
+
+def send_queued_mail() -> None:
+    """What the mail worker does with the rows queued so far."""
+    queued = OutboundMessage.objects.filter(state=OutboundMessage.State.QUEUED)
+    mailing.messages_send_now(list(queued.values_list("pk", flat=True)))
+
+
+def test_a_receipt_is_not_sent_when_the_answers_were_reopened_before_the_worker_came(
+    survey, answer_set, respondent, mailoutbox
+):
+    save(answer_set, survey.general, {"plan": "nei"})
+    services.response_submit(answer_set=answer_set, contact=respondent)
+    services.response_reopen(answer_set=answer_set, contact=respondent)
+
+    send_queued_mail()
+
+    assert mailoutbox == []
+    receipt = OutboundMessage.objects.get(kind=MailKind.RECEIPT)
+    assert receipt.state == OutboundMessage.State.CANCELLED
 
 
 @pytest.fixture
@@ -342,6 +366,7 @@ def test_a_submit_is_saved_and_receipted_when_the_broker_is_down(
 
     cache.clear()
     monkeypatch.setattr(tasks.rate_snapshot_take, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.send_messages, "apply_async", broker_down)
     save(answer_set, survey.general, {"plan": "nei"})
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,7 +374,18 @@ def test_a_submit_is_saved_and_receipted_when_the_broker_is_down(
 
     answer_set.refresh_from_db()
     assert result.newly_submitted and answer_set.status == AnswerSet.Status.SUBMITTED
+    # The receipt waits as a queued row; the sweeper queues it again, and it is sent once.
+    assert mailoutbox == []
+    receipt = OutboundMessage.objects.get(kind=MailKind.RECEIPT)
+    assert receipt.state == OutboundMessage.State.QUEUED
+    monkeypatch.undo()
+    swept = mailing.mail_sweep(now=timezone.now() + timedelta(hours=1))
+    assert swept == [receipt.pk]
+    send_queued_mail()
+    send_queued_mail()
     assert len(mailoutbox) == 1
+    receipt.refresh_from_db()
+    assert receipt.state == OutboundMessage.State.SENT
     # Nothing is marked as queued, so the next submission (or the beat) tries again.
     assert cache.get(f"surveys:rate-snapshot-queued:{survey.wave.pk}") is None
 
