@@ -10,7 +10,10 @@ pytestmark = pytest.mark.browser
 BORDER_CONTRASTS = """() => {
   const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
   const luminance = ([r, g, b]) => {
-    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const channel = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   };
   const background = (element) => {
@@ -21,7 +24,8 @@ BORDER_CONTRASTS = """() => {
     return [255, 255, 255];
   };
   return Array.from(document.querySelectorAll("input, select, textarea"))
-    .filter((e) => e.type !== "hidden" && e.getClientRects().length && getComputedStyle(e).opacity !== "0")
+    .filter((e) => e.type !== "hidden" && e.getClientRects().length)
+    .filter((e) => getComputedStyle(e).opacity !== "0")
     .map((e) => {
       const style = getComputedStyle(e);
       const [a, b] = [luminance(rgb(style.borderTopColor)), luminance(background(e))];
