@@ -83,3 +83,33 @@ def test_submitting_without_confirming_moves_focus_to_a_summary_that_links_to_th
     assert page.evaluate("document.activeElement.id") == "id_confirm"
     assert page.title().startswith("Feil:")
     page.context.close()
+
+
+def test_remove_answer_is_offered_only_while_an_option_is_chosen(
+    transactional_db, live_server, browser, survey, respondent
+):
+    base = live_server.url
+    page = browser.new_context(locale="nb-NO").new_page()
+    page.goto(f"{base}/i/{builders.make_access_link(contact=respondent, wave=survey.wave)}/")
+    page.goto(f"{base}/svar/ekommune-test/3101/del/generelt/")
+    remove = page.get_by_role("button", name="Fjern svaret")
+    assert remove.count() == 0
+    page.get_by_label("Nei").check()
+    remove.click()
+    assert not page.get_by_label("Nei").is_checked()
+    assert remove.count() == 0
+
+
+def test_the_header_is_at_most_two_rows_on_a_phone_and_the_section_says_where_you_are(
+    transactional_db, live_server, browser, survey, respondent
+):
+    base = live_server.url
+    page = browser.new_context(locale="nb-NO").new_page()
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{base}/i/{builders.make_access_link(contact=respondent, wave=survey.wave)}/")
+    page.goto(f"{base}/svar/ekommune-test/3101/del/tjenester/")
+    assert page.locator(".site-header").get_by_text(survey.wave.title).is_visible()
+    assert page.get_by_text("Del 2 av 3: Tjenester").is_visible()
+    header = page.locator(".site-header").bounding_box()
+    # The title on one line, the menu on one line (not a column of links), the language.
+    assert header["height"] < 140, header
