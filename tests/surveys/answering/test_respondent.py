@@ -630,3 +630,23 @@ def test_the_review_says_once_per_section_who_answered_it(respondent_client, col
     assert "Besvart av Kari Nordmann, Ola Kollega, sist endret" in html
     assert html.count("Besvart av") == 1  # the other sections are unanswered
     assert "Sist endret av" not in html
+
+
+def test_without_javascript_a_removed_follow_up_answer_is_named_with_the_reason(
+    respondent_client, survey
+):
+    response = post_section(respondent_client, GENERAL, {"plan": "nei", "plan_note": "Vår plan"})
+    page = respondent_client.get(response["Location"]).content.decode()
+
+    assert "Lagret kl." in page
+    assert "Disse svarene er fjernet fordi spørsmålene ikke gjelder" in page
+    assert "«Beskriv planen»" in page
+    assert "plan_note" not in answers_of(survey.organisation)
+
+
+def test_a_follow_up_that_applies_is_saved_without_a_removal_notice(respondent_client, survey):
+    response = post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": "Vår plan"})
+    page = respondent_client.get(response["Location"]).content.decode()
+
+    assert "er fjernet" not in page
+    assert answers_of(survey.organisation)["plan_note"] == "Vår plan"
