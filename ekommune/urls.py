@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+
+# The admin speaks the product's language: its title in the header, the browser tab and
+# the front page.
+admin.site.site_header = _("eKommune – administrasjon")
+admin.site.site_title = _("eKommune – administrasjon")
+admin.site.index_title = _("Administrasjon")
 
 urlpatterns = [
     path("", views.home, name="home"),
