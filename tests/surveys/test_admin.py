@@ -570,3 +570,10 @@ def test_the_admin_is_titled_in_bokmal_and_names_answer_set_fields_in_bokmal(sur
     assert "Django-administrasjon" not in page
     assert "Organisasjon" in page and "Runde" in page
     assert ">Organisation<" not in page and ">Wave<" not in page
+
+
+def test_the_admin_s_own_words_are_in_bokmal_too(survey_admin, wave):
+    page = survey_admin.get("/admin/").content.decode()
+
+    assert "Hopp til hovedinnholdet" in page and "Skip to main content" not in page
+    assert "Bytt fargetema" in page and "Toggle theme" not in page
