@@ -125,3 +125,32 @@ def test_the_favicon_is_one_of_our_static_files(client):
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
     assert finders.find("img/favicon.svg")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_overview_matrix_section_and_review_pass_axe_on_a_phone_in_every_language(
+    language, wave_2011, live_server, browser
+):
+    from django.conf import settings
+
+    from tests.browser.test_respondent_journey import assert_accessible
+
+    wave, organisations = wave_2011
+    in_progress = next(
+        o
+        for o in organisations
+        if AnswerSet.objects.get(wave=wave, organisation=o).status == AnswerSet.Status.IN_PROGRESS
+    )
+    page = _respondent_page(browser, live_server.url, wave, in_progress)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    answer_set_url = f"{live_server.url}/svar/{wave.slug}/{in_progress.number}"
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ["/", "/del/lokaldemokrati/", "/innsending/"]:
+            page.goto(f"{answer_set_url}{path}")
+            assert page.locator("html").get_attribute("lang") == language
+            assert page_width(page) <= width, (width, path)
+            assert_accessible(page)
+    page.context.close()
