@@ -63,14 +63,15 @@ class OrganisationKind(models.TextChoices):
 
 
 class SizeClass(models.IntegerChoices):
-    """Municipality size classes by population, labelled exactly as the KS report does."""
+    """Municipality size classes by population, the KS report's classes written the Norwegian
+    way everywhere: non-breaking space between thousands, en dash in ranges."""
 
-    UNDER_2000 = 1, _("Under 2.000")
-    FROM_2000 = 2, _("2.000-4.999")
-    FROM_5000 = 3, _("5.000-9.999")
-    FROM_10000 = 4, _("10.000-19.999")
-    FROM_20000 = 5, _("20.000-49.999")
-    FROM_50000 = 6, _("50.000 eller flere")
+    UNDER_2000 = 1, _("Under 2 000")
+    FROM_2000 = 2, _("2 000–4 999")
+    FROM_5000 = 3, _("5 000–9 999")
+    FROM_10000 = 4, _("10 000–19 999")
+    FROM_20000 = 5, _("20 000–49 999")
+    FROM_50000 = 6, _("50 000 eller flere")
 
 
 # Lower bounds (inclusive) of each size class, in order.

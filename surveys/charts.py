@@ -77,20 +77,51 @@ def _open(chart_id: str, title: str, desc: str, height: int) -> list[str]:
     ]
 
 
+LABEL_LINE_CHARS = 30
+LINE_HEIGHT_PX = 16
+
+
+def label_lines(text: str, limit: int = LABEL_LINE_CHARS) -> list[str]:
+    """A label wrapped at spaces (and after slashes) into lines of about `limit` characters;
+    a word longer than a line is split. The whole label is shown, never cut."""
+    words = text.replace("/", "/ ").split()
+    lines: list[str] = []
+    for word in words:
+        while len(word) > limit:
+            lines.append(word[:limit])
+            word = word[limit:]
+        joiner = "" if lines and lines[-1].endswith("/") else " "
+        if lines and len(lines[-1]) + len(joiner) + len(word) <= limit:
+            lines[-1] = lines[-1] + joiner + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _wrapped_label(*, x: int, y: int, text: str) -> str:
+    """An SVG <text> right-aligned at x with one <tspan> per line, the first at baseline y."""
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if index == 0 else LINE_HEIGHT_PX}">{escape(line)}</tspan>'
+        for index, line in enumerate(label_lines(text))
+    )
+    return f'<text x="{x}" y="{y}" text-anchor="end" fill="#212529">{spans}</text>'
+
+
 def horizontal_bars(
     *, chart_id: str, title: str, desc: str, distribution: Distribution
 ) -> SafeString:
-    """One bar per answer code: the share of respondents choosing it."""
+    """One bar per answer code: the share of respondents choosing it. Long labels wrap onto
+    several lines and the row grows with them."""
     shares = distribution.shares
-    height = 20 + ROW_HEIGHT * len(shares) + 24
+    heights = [
+        max(ROW_HEIGHT, LINE_HEIGHT_PX * len(label_lines(share.label)) + 10) for share in shares
+    ]
+    height = 20 + sum(heights) + 24
     parts = _open(chart_id, title, desc, height)
-    for index, share in enumerate(shares):
-        y = 10 + index * ROW_HEIGHT
+    y = 10
+    for index, (share, row_height) in enumerate(zip(shares, heights, strict=True)):
         width = BAR_AREA * share.percent / 100
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#212529">'
-            f"<title>{escape(share.label)}</title>{escape(_truncate(share.label))}</text>"
-        )
+        parts.append(_wrapped_label(x=LABEL_WIDTH - 8, y=y + 15, text=share.label))
         parts.append(
             f'<rect class="chart-series-{index % len(PALETTE)}" x="{LABEL_WIDTH}" y="{y}" '
             f'width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour(0)}">'
@@ -101,6 +132,7 @@ def horizontal_bars(
             f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 15}" fill="#212529">'
             f"{percent_label(share.percent)} ({share.count})</text>"
         )
+        y += row_height
     parts.append(
         f'<text x="{LABEL_WIDTH}" y="{height - 8}" fill="#495057">'
         f"{escape(_('n = %(n)s') % {'n': distribution.n})}</text>"

@@ -9,7 +9,8 @@
  * - Exclusive options ("Vet ikke", "Ingen av disse"): checking one unchecks the others, and
  *   checking another option unchecks it.
  * - "Annet, spesifiser": the text field is shown and enabled only while its option is chosen.
- * - Radio questions get a "Fjern svaret" button (a checked radio cannot otherwise be cleared).
+ * - Radio questions get a "Fjern svaret" button while an option is chosen (a checked radio
+ *   cannot otherwise be cleared).
  * - An error summary, if present, receives focus.
  */
 (function () {
@@ -179,7 +180,14 @@
   function setUpClearButtons(root) {
     Array.prototype.slice.call(root.querySelectorAll("[data-clear-answer]")).forEach(function (button) {
       var question = button.closest("[data-question]");
-      button.hidden = false;
+      // Shown only while something is chosen: there is nothing to remove otherwise.
+      function sync() {
+        button.hidden = !inputsOf(question).some(function (input) {
+          return input.type === "radio" && input.checked;
+        });
+      }
+      sync();
+      question.addEventListener("change", sync);
       button.addEventListener("click", function () {
         inputsOf(question).forEach(function (input) {
           if (input.type === "radio") {

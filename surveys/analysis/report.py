@@ -38,6 +38,17 @@ class ChartBlock:
     def chart_id(self) -> str:
         return self.key.replace("_", "-")
 
+    @property
+    def option_rows(self) -> list[dict[str, Any]]:
+        """The table turned: one row per answer option, one cell per group. Options are many
+        and long, groups few and short, so the table fits the page's width."""
+        if not self.groups:
+            return []
+        return [
+            {"label": share.label, "code": share.code, "cells": [g.shares[i] for g in self.groups]}
+            for i, share in enumerate(self.groups[0].shares)
+        ]
+
 
 def _bars(result: QuestionResult, key: str, title: str, distribution: Distribution) -> ChartBlock:
     chart_id = f"chart-{result.question.key}-{key}".replace("_", "-")

@@ -24,6 +24,7 @@ from surveys.form_engine import (
     check_section_answers,
     format_answer,
 )
+from surveys.form_engine.kinds import choices_of, rows_of
 from surveys.models import AccessToken, Answer, AnswerSet, Question, Section, Wave
 
 
@@ -70,6 +71,19 @@ class QuestionItem:
         if self.answer is None:
             return ""
         return format_answer(self.question, self.answer.value, self.answer.other_text)
+
+    @property
+    def matrix_answers(self) -> list[tuple[str, str]]:
+        """A matrix answer as (statement, chosen option) pairs, "" where a statement is
+        unanswered; empty for other kinds. The review shows them as a small table."""
+        if self.question.kind != Question.Kind.MATRIX or not self.answered:
+            return []
+        value = self.answer.value if isinstance(self.answer.value, dict) else {}
+        scale = {choice.code: choice.label for choice in choices_of(self.question)}
+        return [
+            (row.label, scale.get(value[row.code], value[row.code]) if row.code in value else "")
+            for row in rows_of(self.question)
+        ]
 
 
 @dataclass
@@ -126,6 +140,18 @@ class SectionProgress:
     @property
     def state_label(self) -> str:
         return SectionState.LABELS[self.state]
+
+    @property
+    def authors(self) -> list[str]:
+        """Who answered the section's visible questions (after `answer_authors`), once each."""
+        names = {item.author for item in self.visible_items if item.answered and item.author}
+        return sorted(names)
+
+    @property
+    def last_changed_at(self):
+        """When an answer in the section last changed, or None."""
+        times = [item.answer.changed_at for item in self.visible_items if item.answered]
+        return max(times, default=None)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Question kinds: a table that maps each kind to the functions that build its fields, show a
 stored answer in them and turn cleaned field values back into the stored shape."""
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,26 +82,40 @@ def format_number(question: Question, value: Any) -> str:
     return numbers.format_decimal(value)
 
 
-def _bounds_message(question: Question) -> str:
-    low, high = number_bounds(question)
+def _unit_parts(question: Question) -> tuple[str, str]:
+    """A unit as a suffix to a limit ("0 %"), or as a sentence of its own when the unit is a
+    scale that starts with a number ("1000 kr"): "0 1000 kr or more" does not read."""
     unit = question_option(question, "unit") or (
         "%" if question.kind == Question.Kind.PERCENTAGE else ""
     )
-    suffix = f"\u00a0{unit}" if unit else ""
+    if not unit:
+        return "", ""
+    scale = re.match(r"(\d+)(.*)", unit)
+    if scale:
+        readable = numbers.format_integer(int(scale.group(1))) + scale.group(2)
+        return "", _("Oppgi svaret i %(unit)s.") % {"unit": readable}
+    return f"\u00a0{unit}", ""
+
+
+def _bounds_message(question: Question) -> str:
+    low, high = number_bounds(question)
+    suffix, unit_sentence = _unit_parts(question)
     if low is not None and high is not None:
-        return _("Skriv et tall fra %(min)s til %(max)s.") % {
+        message = _("Skriv et tall fra %(min)s til %(max)s.") % {
             "min": numbers.format_decimal(low),
             "max": numbers.format_decimal(high) + suffix,
         }
-    if low is not None:
-        return _("Skriv et tall som er %(min)s eller mer.") % {
+    elif low is not None:
+        message = _("Skriv et tall som er %(min)s eller mer.") % {
             "min": numbers.format_decimal(low) + suffix
         }
-    if high is not None:
-        return _("Skriv et tall som er %(max)s eller mindre.") % {
+    elif high is not None:
+        message = _("Skriv et tall som er %(max)s eller mindre.") % {
             "max": numbers.format_decimal(high) + suffix
         }
-    return ""
+    else:
+        return ""
+    return f"{message} {unit_sentence}".strip()
 
 
 def format_hint(question: Question) -> str:

@@ -18,9 +18,14 @@ class AnswerSet(models.Model):
         IN_PROGRESS = "in_progress", _("Påbegynt")
         SUBMITTED = "submitted", _("Sendt inn")
 
-    wave = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="answer_sets")
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("runde"), on_delete=models.PROTECT, related_name="answer_sets"
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="answer_sets"
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.PROTECT,
+        related_name="answer_sets",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
@@ -29,7 +34,12 @@ class AnswerSet(models.Model):
     updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
     submitted_at = models.DateTimeField(_("sendt inn"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        verbose_name=_("sendt inn av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Set once an answer of the set has been cleared. Until then a question without a
     # stored answer has never been answered (revision 0), and pages and saves need not
@@ -63,8 +73,12 @@ class Answer(models.Model):
     decimal string ("12.5"); text kinds a string. `other_text` is the "Annet, spesifiser" text.
     """
 
-    answer_set = models.ForeignKey(AnswerSet, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    answer_set = models.ForeignKey(
+        AnswerSet, verbose_name=_("svarsett"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("spørsmål"), on_delete=models.PROTECT, related_name="answers"
+    )
     value = models.JSONField(_("svar"), null=True)
     other_text = models.TextField(_("annet"), blank=True)
     # Incremented on every change: a save carries the revision it started from, so a
@@ -72,10 +86,20 @@ class Answer(models.Model):
     revision = models.PositiveIntegerField(default=1)
     changed_at = models.DateTimeField(_("endret"))
     changed_by = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        verbose_name=_("endret av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     changed_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("endret av (ansatt)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -100,9 +124,16 @@ class AnswerChange(models.Model):
         SUBMITTED = "submitted", _("Sendt inn")
         REOPENED = "reopened", _("Åpnet igjen")
 
-    answer_set = models.ForeignKey(AnswerSet, on_delete=models.CASCADE, related_name="changes")
+    answer_set = models.ForeignKey(
+        AnswerSet, verbose_name=_("svarsett"), on_delete=models.CASCADE, related_name="changes"
+    )
     question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Question,
+        verbose_name=_("spørsmål"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     previous_value = models.JSONField(null=True)
@@ -110,10 +141,20 @@ class AnswerChange(models.Model):
     other_text = models.TextField(blank=True)
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        verbose_name=_("endret av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     changed_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("endret av (ansatt)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -139,16 +180,33 @@ class AccessToken(models.Model):
     keeps its SHA-256, so a leaked database dump cannot be turned into working links.
     """
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="access_tokens")
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="access_tokens")
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("kontaktperson"),
+        on_delete=models.CASCADE,
+        related_name="access_tokens",
+    )
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("runde"), on_delete=models.CASCADE, related_name="access_tokens"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("opprettet"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opprettet av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # A colleague invitation records who invited.
     invited_by = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Contact,
+        verbose_name=_("invitert av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("sist brukt"), null=True, blank=True)

@@ -68,7 +68,7 @@ def test_organisation_list_shows_size_class_labels_and_filters(admin_client, reg
     assert response.status_code == 200
     html = response.content.decode()
     assert "Halden" in html and "Tromsø" in html
-    assert "20.000-49.999" in html
+    assert "20 000–49 999" in html
     for value, label in SizeClass.choices:
         assert f"?size_class={value}" in html
         assert str(label) in html
@@ -128,7 +128,7 @@ def test_organisation_page_lists_its_contacts_inline(admin_client, register):
     html = response.content.decode()
     assert "kari@halden.example" in html
     assert "ola@hvaler.example" not in html
-    assert "20.000-49.999" in html
+    assert "20 000–49 999" in html
 
 
 def test_contact_added_in_the_admin_is_normalised_and_not_doubled(admin_client, register):

@@ -135,7 +135,7 @@ def test_fylkeskommune_takes_the_county_number_and_population_and_oslo_has_none(
     ).exists()
     oslo = Organisation.objects.get(edition__year=2011, number="0301")
     assert (oslo.population, str(oslo.population_date)) == (599230, "2011-01-01")
-    assert oslo.get_size_class_display() == "50.000 eller flere"
+    assert oslo.get_size_class_display() == "50 000 eller flere"
 
 
 @pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_re_import_reads_existing_rows_in_bulk_not_one_query_per_row(django_asse
 def test_corrected_population_updates_only_that_kommune_and_moves_its_size_class(tmp_path):
     import_bundled(2011)
     utsira = Organisation.objects.get(edition__year=2011, number="1151")
-    assert utsira.get_size_class_display() == "Under 2.000"
+    assert utsira.get_size_class_display() == "Under 2 000"
     lines = (DATA / "kommuner-2011.csv").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, start=1) if text.startswith("1151,"))
     edited = bundled_copy(tmp_path, 2011, {line: "1151,Utsira,11,2216,2011-01-01,ssb_exact,S1"})
@@ -195,7 +195,7 @@ def test_corrected_population_updates_only_that_kommune_and_moves_its_size_class
     assert "Kommuner: 0 opprettet, 1 endret, 429 uendret." in output
     utsira.refresh_from_db()
     assert utsira.population == 2216
-    assert utsira.get_size_class_display() == "2.000-4.999"
+    assert utsira.get_size_class_display() == "2 000–4 999"
 
 
 @pytest.mark.django_db

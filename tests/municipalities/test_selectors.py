@@ -33,16 +33,16 @@ def test_size_classes_have_the_report_labels_and_inclusive_lower_bounds(edition)
     )
 
     assert labels == {
-        216: "Under 2.000",
-        1999: "Under 2.000",
-        2000: "2.000-4.999",
-        4999: "2.000-4.999",
-        5000: "5.000-9.999",
-        19_999: "10.000-19.999",
-        20_000: "20.000-49.999",
-        49_999: "20.000-49.999",
-        50_000: "50.000 eller flere",
-        599_230: "50.000 eller flere",
+        216: "Under 2 000",
+        1999: "Under 2 000",
+        2000: "2 000–4 999",
+        4999: "2 000–4 999",
+        5000: "5 000–9 999",
+        19_999: "10 000–19 999",
+        20_000: "20 000–49 999",
+        49_999: "20 000–49 999",
+        50_000: "50 000 eller flere",
+        599_230: "50 000 eller flere",
     }
     assert all(
         size_class_for(population) == SizeClass(value)
@@ -67,12 +67,12 @@ def test_breakdown_by_size_class_is_one_query_and_lists_every_class(
         rows = organisation_counts_by_size_class(edition)
 
     assert [(row.label, row.count) for row in rows] == [
-        ("Under 2.000", 2),
-        ("2.000-4.999", 2),
-        ("5.000-9.999", 1),
-        ("10.000-19.999", 1),
-        ("20.000-49.999", 2),
-        ("50.000 eller flere", 2),
+        ("Under 2 000", 2),
+        ("2 000–4 999", 2),
+        ("5 000–9 999", 1),
+        ("10 000–19 999", 1),
+        ("20 000–49 999", 2),
+        ("50 000 eller flere", 2),
     ]
 
 
@@ -91,7 +91,7 @@ def test_size_class_follows_a_population_change(edition):
     Organisation.objects.filter(pk=organisation.pk).update(population=2001)
     organisation.refresh_from_db()
 
-    assert organisation.get_size_class_display() == "2.000-4.999"
+    assert organisation.get_size_class_display() == "2 000–4 999"
 
 
 @pytest.mark.django_db

@@ -558,3 +558,22 @@ def test_closing_a_wave_is_written_to_the_wave_history_with_its_administrator(su
     assert entry.action_flag == CHANGE
     assert entry.user.is_staff
     assert entry.change_message == "Status satt til lukket."
+
+
+def test_the_admin_is_titled_in_bokmal_and_names_answer_set_fields_in_bokmal(survey_admin, wave):
+    from tests.builders import make_answer_set, make_organisation
+
+    make_answer_set(wave=wave, organisation=make_organisation(edition=wave.edition))
+    page = survey_admin.get("/admin/surveys/answerset/").content.decode()
+
+    assert "<title>" in page and "eKommune – administrasjon" in page
+    assert "Django-administrasjon" not in page
+    assert "Organisasjon" in page and "Runde" in page
+    assert ">Organisation<" not in page and ">Wave<" not in page
+
+
+def test_the_admin_s_own_words_are_in_bokmal_too(survey_admin, wave):
+    page = survey_admin.get("/admin/").content.decode()
+
+    assert "Hopp til hovedinnholdet" in page and "Skip to main content" not in page
+    assert "Bytt fargetema" in page and "Toggle theme" not in page

@@ -129,6 +129,23 @@ def _save(
     return _SaveOutcome(form, result.page_revisions, result)
 
 
+def _removed_follow_ups(request: HttpRequest, form) -> str:
+    """Without JavaScript a follow-up question stays on the page while its condition is not
+    met; what was typed there is not saved. Say which answers and why, not just "Saved"."""
+    removed = [
+        question.text
+        for question in form.questions
+        if question.key in form.hidden_keys
+        and any(request.POST.get(name, "").strip() for name in form.field_names[question.key])
+    ]
+    if not removed:
+        return ""
+    return _(
+        "Disse svarene er fjernet fordi spørsmålene ikke gjelder ut fra svarene dine "
+        "(de hører til et annet svar på spørsmålet de følger): %(questions)s."
+    ) % {"questions": ", ".join(f"«{text}»" for text in removed)}
+
+
 def _saved_message(result: services.SectionSaveResult) -> str:
     saved_at = timezone.localtime(result.saved_at).strftime("%H:%M")
     return _("Lagret kl. %(time)s.") % {"time": saved_at}
@@ -190,6 +207,9 @@ def section(request: HttpRequest, access: Access, section_key: str) -> HttpRespo
             status=409 if result.conflicts else 200,
         )
     messages.success(request, _saved_message(result))
+    removed = _removed_follow_ups(request, outcome.form)
+    if removed:
+        messages.warning(request, removed)
     return _navigate(request, access, progress, entry)
 
 

@@ -90,6 +90,16 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
+def receipt_reference(access: Access) -> str:
+    """The receipt's reference number: wave, organisation, answer set and the minute of
+    submission, so that a printed receipt names one submission exactly."""
+    submitted = timezone.localtime(access.answer_set.submitted_at)
+    return (
+        f"{access.wave.year}-{access.organisation.number}-"
+        f"{access.answer_set.pk}-{submitted:%Y%m%d%H%M}"
+    )
+
+
 @respondent_view
 @require_http_methods(["GET", "HEAD"])
 def receipt(request: HttpRequest, access: Access) -> HttpResponse:
@@ -99,7 +109,12 @@ def receipt(request: HttpRequest, access: Access) -> HttpResponse:
     progress = selectors.response_progress(
         wave=access.wave, organisation=access.organisation, answer_set=access.answer_set
     )
-    return render(request, "answering/receipt.html", base_context(access, progress=progress))
+    selectors.answer_authors(progress)
+    return render(
+        request,
+        "answering/receipt.html",
+        base_context(access, progress=progress, reference=receipt_reference(access)),
+    )
 
 
 @respondent_view

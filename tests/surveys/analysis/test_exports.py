@@ -150,7 +150,7 @@ def test_codebook_describes_codes_and_conditions(data):
 
     assert rows["geodata_uthenting"][5] == "ja=Ja; nei=Nei; vet_ikke=Usikker/Vet ikke"
     assert rows["elektroniske_tjenester__annet"][6] == "vises hvis geodata_uthenting = ja"
-    assert rows["storrelsesklasse"][5].startswith("1=Under 2.000; 2=2.000-4.999")
+    assert rows["storrelsesklasse"][5].startswith("1=Under 2 000; 2=2 000–4 999")
 
 
 def test_contacts_are_exported_only_when_asked_for(data):

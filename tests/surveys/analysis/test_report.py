@@ -97,7 +97,7 @@ def test_chart_downloads_as_svg_and_its_numbers_as_csv(data, results_client):
         csv.reader(io.StringIO(table.content.decode().removeprefix("\ufeff")), delimiter=";")
     )
     assert rows[0][:4] == ["Gruppe", "n", "Ja (antall)", "Ja (%)"]
-    assert rows[1][:4] == ["Under 2.000", "3", "1", "33,3"]
+    assert rows[1][:4] == ["Under 2 000", "3", "1", "33,3"]
 
 
 def test_unknown_chart_or_question_is_404(data, results_client):

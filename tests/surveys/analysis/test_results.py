@@ -60,7 +60,7 @@ def test_size_class_percentages_on_the_results_page_match_an_independent_count(
         counts = by_class[value]
         n = sum(counts.values())
         expected.append(
-            [str(label), str(n)]
+            [" ".join(str(label).split()), str(n)]
             + [norwegian_percent(counts[c], n) for c in ("ja", "nei", "vet_ikke")]
         )
     assert rows == expected
@@ -151,7 +151,7 @@ def test_chart_svg_has_title_desc_and_no_inline_style(data, results_client):
 
     assert html.count("<svg") == 4  # overall, size class, county, kind
     assert 'id="chart-geodata-uthenting-size-class-title"' in html
-    assert '<desc id="chart-geodata-uthenting-size-class-desc">Under 2.000 (n=3)' in html
+    assert '<desc id="chart-geodata-uthenting-size-class-desc">Under 2 000 (n=3)' in html
     assert "style=" not in html
 
 
@@ -400,3 +400,14 @@ def test_the_comparison_shows_only_earlier_years_within_the_configured_span(
     head = section[: section.index("</thead>")]
     assert re.findall(r">(\d{4})<br>", head) == ["2009", "2011"]
     assert "Runder fra de siste 5 årene før denne med det samme spørsmålet." in section
+
+
+def test_staff_see_numbers_in_the_same_norwegian_style_as_respondents():
+    from django.template.loader import render_to_string
+
+    row = {"label": "Alle", "n": 3, "mean": 1234.5, "q1": 2, "median": 1000, "q3": 3}
+    html = render_to_string(
+        "analysis/_numbers_table.html", {"numbers": [row | {"minimum": 0, "maximum": 9999}]}
+    )
+    assert "1\u00a0234,5" in html and "9\u00a0999,0" in html
+    assert "1234,5" not in html

@@ -60,15 +60,15 @@ def test_ranking_is_within_each_size_class_and_ties_share_a_rank():
     groups = {group.label: group for group in prize_ranking(data.wave)}
 
     assert list(groups) == [
-        "Under 2.000",
-        "2.000-4.999",
-        "5.000-9.999",
-        "10.000-19.999",
-        "20.000-49.999",
-        "50.000 eller flere",
+        "Under 2 000",
+        "2 000–4 999",
+        "5 000–9 999",
+        "10 000–19 999",
+        "20 000–49 999",
+        "50 000 eller flere",
         "Fylkeskommuner",
     ]
-    small = groups["Under 2.000"].scores
+    small = groups["Under 2 000"].scores
     assert [(item.name, item.score, item.rank) for item in small] == [
         ("=Formelkommune", Decimal(8), 1),
         ("Kommune 03", Decimal(7), 2),
@@ -87,7 +87,7 @@ def test_ranking_is_within_each_size_class_and_ties_share_a_rank():
         answer_set=tie, question=data.channels, value={"e_post": "stor_grad", "sms": "ikke"}
     )
     builders.make_answer(answer_set=tie, question=data.services, value=["byggesak"])
-    small = next(g for g in prize_ranking(data.wave) if g.label == "Under 2.000").scores
+    small = next(g for g in prize_ranking(data.wave) if g.label == "Under 2 000").scores
     assert [(item.score, item.rank) for item in small] == [
         (Decimal(8), 1),
         (Decimal(7), 2),
@@ -122,5 +122,5 @@ def test_prize_page_lists_candidates_per_size_class(client, django_assert_num_qu
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.index("Under 2.000") < html.index("=Formelkommune") < html.index("2.000-4.999")
+    assert html.index("Under 2 000") < html.index("=Formelkommune") < html.index("2 000–4 999")
     assert "8 / 12" in html

@@ -472,6 +472,23 @@ def test_submit_shows_the_receipt_mails_it_and_makes_answers_read_only(
     assert answers_of(survey.organisation)["plan"] == "nei"
 
 
+def test_the_printed_receipt_names_organisation_wave_time_and_a_reference(
+    respondent_client, survey
+):
+    post_section(respondent_client, GENERAL, {"plan": "nei"})
+    respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
+    answer_set = AnswerSet.objects.get()
+
+    html = respondent_client.get(RECEIPT).content.decode()
+
+    assert f"{survey.organisation.name} (3101)" in html
+    assert survey.wave.title in html
+    assert f"{survey.wave.year}-3101-{answer_set.pk}-" in html
+    assert "Besvart av Kari Nordmann" in html
+    # The thank-you message is for the screen only.
+    assert '<div class="messages no-print"' in html
+
+
 def test_a_contact_can_reopen_submitted_answers(respondent_client, survey):
     post_section(respondent_client, GENERAL, {"plan": "nei"})
     respondent_client.post(REVIEW, {"confirm": "yes", "organisation": "3101"})
@@ -668,11 +685,32 @@ def test_respondent_link_command_explains_unknown_wave_and_organisation(survey):
         call_command("respondent_link", "ekommune-test", survey.other_organisation.number)
 
 
-def test_the_review_says_who_last_changed_each_answer(respondent_client, colleague_client):
+def test_the_review_says_once_per_section_who_answered_it(respondent_client, colleague_client):
     post_section(respondent_client, GENERAL, {"plan": "nei"})
     post_section(colleague_client, GENERAL, {"plan": "nei", "employees": "3"})
 
     html = respondent_client.get(REVIEW).content.decode()
 
-    assert "Sist endret av Kari Nordmann" in html
-    assert "Sist endret av Ola Kollega" in html
+    assert "Besvart av Kari Nordmann, Ola Kollega, sist endret" in html
+    assert html.count("Besvart av") == 1  # the other sections are unanswered
+    assert "Sist endret av" not in html
+
+
+def test_without_javascript_a_removed_follow_up_answer_is_named_with_the_reason(
+    respondent_client, survey
+):
+    response = post_section(respondent_client, GENERAL, {"plan": "nei", "plan_note": "Vår plan"})
+    page = respondent_client.get(response["Location"]).content.decode()
+
+    assert "Lagret kl." in page
+    assert "Disse svarene er fjernet fordi spørsmålene ikke gjelder" in page
+    assert "«Beskriv planen»" in page
+    assert "plan_note" not in answers_of(survey.organisation)
+
+
+def test_a_follow_up_that_applies_is_saved_without_a_removal_notice(respondent_client, survey):
+    response = post_section(respondent_client, GENERAL, {"plan": "ja", "plan_note": "Vår plan"})
+    page = respondent_client.get(response["Location"]).content.decode()
+
+    assert "er fjernet" not in page
+    assert answers_of(survey.organisation)["plan_note"] == "Vår plan"

@@ -89,7 +89,7 @@ def test_multiple_choice_is_a_checkbox_group_in_a_fieldset(section):
     assert text(find(fieldset, "label", **{"for": attr(other, "id")})).startswith("Spesifiser")
 
 
-def test_matrix_is_a_table_with_column_and_row_headers_and_named_radios(section):
+def test_matrix_is_one_group_per_statement_with_a_legend_and_labelled_radios(section):
     make_question(
         section=section,
         key="kanaler_dialog",
@@ -100,17 +100,20 @@ def test_matrix_is_a_table_with_column_and_row_headers_and_named_radios(section)
     )
     page = parse(render(form_for(section)))
     wrapper = find(page, id="q-kanaler_dialog")
-    legend = find(find(wrapper, "fieldset"), "legend")
-    table = find(wrapper, "table")
-    assert attr(table, "aria-labelledby") == attr(legend, "id")
-    assert [text(th) for th in find_all(table, "th", scope="col")] == [
+    question = find(wrapper, "fieldset", class_="matrix-question")
+    assert "I hvilken grad" in text(find_all(question, "legend")[0])
+    rows = find_all(question, "fieldset", class_="matrix-row")
+    assert [text(find(row, "legend")) for row in rows] == ["E-post", "SMS"]
+    radios = find_all(rows[1], "input", type="radio", name="kanaler_dialog__sms")
+    names = [text(find(rows[1], "label", **{"for": attr(r, "id")})) for r in radios]
+    assert names == ["SMS: I stor grad", "SMS: I liten grad"]
+    # The visual column headings are hidden from screen readers: every label says it.
+    head = find(question, class_="matrix-head")
+    assert attr(head, "aria-hidden") == "true"
+    assert [text(s) for s in find_all(head, class_="matrix-scale")] == [
         "I stor grad",
         "I liten grad",
     ]
-    assert [text(th) for th in find_all(table, "th", scope="row")] == ["E-post", "SMS"]
-    radios = find_all(table, "input", type="radio", name="kanaler_dialog__sms")
-    names = [text(find(table, "label", **{"for": attr(r, "id")})) for r in radios]
-    assert names == ["SMS: I stor grad", "SMS: I liten grad"]
 
 
 def test_rating_is_a_radio_group_labelled_in_stars(section):
@@ -370,6 +373,14 @@ def test_a_question_with_an_error_marks_its_controls_and_points_at_the_message(
     [
         (K.INTEGER, {"min": 0, "max": 100}, "101", "Skriv et tall fra 0 til 100."),
         (K.INTEGER, {"min": 10}, "9", "Skriv et tall som er 10 eller mer."),
+        # A unit that is a scale reads as a sentence of its own, not "0 1000 kr or more".
+        (
+            K.INTEGER,
+            {"min": 0, "unit": "1000 kr"},
+            "-5",
+            f"Skriv et tall som er 0 eller mer. Oppgi svaret i 1{NBSP}000 kr.",
+        ),
+        (K.INTEGER, {"min": 0, "unit": "personer"}, "-5", f"Skriv et tall som er 0{NBSP}personer"),
         (K.DECIMAL, {"max": 1500}, "1 500,5", f"Skriv et tall som er 1{NBSP}500 eller mindre."),
         (K.PERCENTAGE, {}, "120 %", f"Skriv et tall fra 0 til 100{NBSP}%."),
         (K.PERCENTAGE, {}, "45,5", "Skriv et helt tall, uten desimaler."),

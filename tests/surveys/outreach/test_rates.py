@@ -124,7 +124,7 @@ def test_the_size_class_table_adds_up_to_its_own_total_line(national_wave, capsy
     call_command("response_rates", "ekommune-2011", "--by", "size")
 
     lines = capsys.readouterr().out.splitlines()
-    table = lines[lines.index(next(line for line in lines if line.startswith("Under 2.000"))) :]
+    table = lines[lines.index(next(line for line in lines if line.startswith("Under 2 000"))) :]
     rows, total = table[:-1], table[-1]
 
     assert total.startswith("Kommuner i alt")
