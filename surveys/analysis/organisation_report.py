@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from municipalities.models import Organisation, OrganisationKind, SizeClass
@@ -29,7 +31,7 @@ from surveys.analysis.aggregation import CHOICE_KINDS, Cell, CellKey
 from surveys.analysis.codebook import wave_questions
 from surveys.analysis.results import codes_for
 from surveys.analysis.scoring import prize_ranking
-from surveys.charts import Share
+from surveys.charts import Distribution, Share, stacked_bars
 from surveys.models import Answer, AnswerSet, Question, Wave
 
 # The fewest other organisations a group's share may be computed from.
@@ -65,6 +67,10 @@ class RowComparison:
     own: str  # the chosen step's code ("" when unanswered)
     own_label: str
     groups: list[GroupShares]
+
+    @property
+    def own_codes(self) -> set[str]:
+        return {self.own} if self.own else set()
 
 
 @dataclass
@@ -393,3 +399,41 @@ def organisation_report(wave: Wave, organisation: Organisation) -> OrganisationR
         sections=sections,
         maturity=maturity_of(wave, organisation),
     )
+
+
+def comparison_chart(item: QuestionComparison) -> SafeString | None:
+    """Bars per comparison group with enough answers, for questions with one answer each (a
+    multiple choice's shares do not add up to 100 %: its table says it all)."""
+    if item.question.kind not in CHOICE_KINDS:
+        return None
+    shown = [group for group in item.groups if not group.suppressed]
+    if not shown:
+        return None
+    return stacked_bars(
+        chart_id=f"org-chart-{item.question.key}",
+        title=item.question.text,
+        desc=_("Andel i hver sammenligningsgruppe. Tallene står i tabellen under."),
+        groups=[Distribution(group.label, group.n, group.shares) for group in shown],
+    )
+
+
+def wave_organisations(wave: Wave, *, search: str = ""):
+    """The organisations the wave went to (its register edition, its target kinds) by number,
+    with whether each has submitted; `search` matches a name or a number."""
+    organisations = (
+        Organisation.objects.filter(edition_id=wave.edition_id, kind__in=wave.target_kinds)
+        .select_related("county")
+        .annotate(
+            submitted=Exists(
+                AnswerSet.objects.filter(
+                    wave=wave, organisation=OuterRef("pk"), status=AnswerSet.Status.SUBMITTED
+                )
+            )
+        )
+        .order_by("number")
+    )
+    if search:
+        organisations = organisations.filter(
+            Q(name__icontains=search) | Q(number__startswith=search)
+        )
+    return organisations
