@@ -35,9 +35,19 @@ urlpatterns = [
         name="organisation_report_staff",
     ),
     path(
+        "staff/results/<slug:slug>/organisations/<str:number>/rapport.pdf",
+        views.organisation_report_staff,
+        name="organisation_report_staff_pdf",
+    ),
+    path(
         "svar/<slug:wave_slug>/<organisation:organisation_number>/rapport/",
         views.organisation_report_respondent,
         name="organisation_report",
+    ),
+    path(
+        "svar/<slug:wave_slug>/<organisation:organisation_number>/rapport.pdf",
+        views.organisation_report_respondent,
+        name="organisation_report_pdf",
     ),
     path("staff/results/<slug:slug>/prize/", views.results_prize, name="results_prize"),
     path("staff/results/<slug:slug>/export/", views.export_form, name="export"),

@@ -47,6 +47,7 @@ from surveys.analysis.exports import (
     export_row_count,
 )
 from surveys.analysis.forms import ExportForm
+from surveys.analysis.organisation_pdf import organisation_report_pdf
 from surveys.analysis.organisation_report import (
     MIN_OTHERS,
     comparison_chart,
@@ -385,25 +386,38 @@ ORGANISATIONS_PER_PAGE = 50
 
 
 def _report_response(
-    request: HttpRequest, wave: Wave, organisation: Organisation, *, staff: bool
+    request: HttpRequest,
+    wave: Wave,
+    organisation: Organisation,
+    *,
+    staff: bool,
+    pdf_url: str,
+    as_pdf: bool = False,
 ) -> HttpResponse:
     report = organisation_report(wave, organisation)
-    sections = [
-        (section, [(item, comparison_chart(item)) for item in items])
-        for section, items in report.sections
-    ]
-    return render(
-        request,
-        "analysis/organisation_report.html",
-        {
-            "wave": wave,
-            "organisation": organisation,
-            "report": report,
-            "sections": sections,
-            "staff": staff,
-            "min_others": MIN_OTHERS,
-        },
+    context = {
+        "wave": wave,
+        "organisation": organisation,
+        "report": report,
+        "sections": [
+            (section, [(item, comparison_chart(item)) for item in items])
+            for section, items in report.sections
+        ],
+        "staff": staff,
+        "min_others": MIN_OTHERS,
+        "pdf_url": pdf_url if pdf_available() else "",
+    }
+    if not as_pdf:
+        return render(request, "analysis/organisation_report.html", context)
+    if not pdf_available():
+        return render(request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503)
+    response = HttpResponse(organisation_report_pdf(context), content_type="application/pdf")
+    # The organisation's number (digits only) after "rapport": one file name per organisation.
+    name = safe_filename(wave, "rapport", "pdf").replace(
+        "-rapport-", f"-rapport-{organisation.number}-", 1
     )
+    response["Content-Disposition"] = content_disposition(name)
+    return response
 
 
 @staff_permission_required(VIEW_RESULTS)
@@ -437,7 +451,14 @@ def organisation_report_staff(request: HttpRequest, slug: str, number: str) -> H
     organisation = get_object_or_404(
         Organisation.objects.select_related("county"), edition_id=wave.edition_id, number=number
     )
-    return _report_response(request, wave, organisation, staff=True)
+    return _report_response(
+        request,
+        wave,
+        organisation,
+        staff=True,
+        pdf_url=reverse("surveys:organisation_report_staff_pdf", args=[slug, number]),
+        as_pdf=request.resolver_match.url_name.endswith("_pdf"),
+    )
 
 
 @never_cache
@@ -451,4 +472,11 @@ def organisation_report_respondent(
     grant = session_grant_for(request, wave_slug, organisation_number)
     if grant is None or grant.wave.results_published_at is None:
         raise Http404
-    return _report_response(request, grant.wave, grant.organisation, staff=False)
+    return _report_response(
+        request,
+        grant.wave,
+        grant.organisation,
+        staff=False,
+        pdf_url=reverse("surveys:organisation_report_pdf", args=[wave_slug, organisation_number]),
+        as_pdf=request.resolver_match.url_name.endswith("_pdf"),
+    )

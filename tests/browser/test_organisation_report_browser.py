@@ -4,6 +4,7 @@ after publication: accessible at 320 and 1280 px, no horizontal scrolling, no CS
 import pytest
 from django.utils import timezone
 
+from surveys.analysis.report_pdf import pdf_available
 from tests import builders
 from tests.browser.test_dashboard_browser import AXE_OPTIONS, logged_in_context
 from tests.surveys.analysis.test_organisation_report import Setup
@@ -50,6 +51,11 @@ def test_staff_search_and_read_an_organisations_report(
     page.get_by_role("link", name="Halden kommune").click()
     assert "for få svar" in page.content()
     _check(page, page.url, width, problems)
+    if pdf_available():
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Last ned rapporten (PDF)").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+        assert download.value.suggested_filename.count(f"rapport-{setup.halden.number}-") == 1
     context.close()
 
 
@@ -62,7 +68,7 @@ def test_a_contact_opens_the_report_from_the_overview_after_publication(
     setup.wave.save(update_fields=["results_published_at"])
     contact = builders.make_contact(organisation=setup.halden)
     token = builders.make_access_link(contact=contact, wave=setup.wave)
-    context = browser.new_context()
+    context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     problems = _watch(page, width)
 
@@ -74,4 +80,9 @@ def test_a_contact_opens_the_report_from_the_overview_after_publication(
         .startswith("Halden kommune sammenlignet med")
     )
     _check(page, page.url, width, problems)
+    if pdf_available():
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Last ned rapporten (PDF)").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+        assert download.value.suggested_filename.count(f"rapport-{setup.halden.number}-") == 1
     context.close()

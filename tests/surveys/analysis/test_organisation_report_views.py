@@ -117,3 +117,36 @@ def test_a_revoked_link_no_longer_opens_the_report():
     )
 
     assert response.status_code == 404
+
+
+def test_the_report_downloads_as_a_pdf_for_staff_and_for_the_contact():
+    from surveys.analysis.report_pdf import pdf_available
+
+    if not pdf_available():
+        pytest.skip("WeasyPrint needs pango")
+    setup = Setup()
+    publish(setup.wave)
+    contact_client = login_respondent(
+        Client(), builders.make_contact(organisation=setup.halden), setup.wave
+    )
+    args = [setup.wave.slug, setup.halden.number]
+
+    page = contact_client.get(reverse("surveys:organisation_report", args=args))
+    download = contact_client.get(reverse("surveys:organisation_report_pdf", args=args))
+    staff = staff_client("view_results").get(
+        reverse("surveys:organisation_report_staff_pdf", args=args)
+    )
+
+    assert reverse("surveys:organisation_report_pdf", args=args) in page.content.decode()
+    for response in (download, staff):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert f"rapport-{setup.halden.number}-" in response["Content-Disposition"]
+    other = setup.answers[2][0].number
+    assert (
+        contact_client.get(
+            reverse("surveys:organisation_report_pdf", args=[setup.wave.slug, other])
+        ).status_code
+        == 404
+    )
