@@ -17,6 +17,7 @@ from surveys.models.questionnaire import Wave
 class MailKind(models.TextChoices):
     INVITATION = "invitation", _("Invitasjon")
     REMINDER = "reminder", _("Påminnelse")
+    REPORT = "report", _("Rapport klar")
 
 
 class MailRound(models.Model):

@@ -289,6 +289,40 @@ def reminders_queue_now(
     return mail_round
 
 
+@transaction.atomic
+def report_mails_queue(*, wave: Wave, now: datetime, user=None) -> list[int]:
+    """Tell the contacts of every organisation that submitted that its report is ready; returns
+    the ids of new mail rows. One round per wave: a contact that already has this e-mail never
+    gets it again, so running it twice (or a double click) sends nobody a second one."""
+    if wave.results_published_at is None:
+        raise MailingError(
+            _("Resultatene for «%(title)s» er ikke publisert; ingen e-post sendes.")
+            % {"title": wave.title}
+        )
+    _lock(wave)
+    submitted = AnswerSet.objects.filter(wave=wave, status=AnswerSet.Status.SUBMITTED)
+    contacts = list(
+        active_contacts(wave, None)
+        .filter(organisation__in=submitted.values("organisation"))
+        .exclude(messages__wave=wave, messages__kind=MailKind.REPORT)
+    )
+    if not contacts:
+        return []
+    mail_round = MailRound.objects.filter(
+        wave=wave, kind=MailKind.REPORT, number=1
+    ).first() or _new_round(
+        wave=wave, kind=MailKind.REPORT, trigger=MailRound.Trigger.MANUAL, now=now, user=user
+    )
+    message_ids = _create_messages(
+        mail_round=mail_round,
+        contacts=contacts,
+        language=mailing_settings_for(wave).language,
+        now=now,
+    )
+    _audit_round(actions.REPORT_MAILS_QUEUED, mail_round, len(message_ids), actor=user)
+    return message_ids
+
+
 def reminder_point_due(*, wave: Wave, now: datetime) -> int | None:
     """The schedule point (days before closing) whose reminder round is due and not yet made."""
     mailing_settings = mailing_settings_for(wave)
@@ -386,7 +420,9 @@ def personal_link(message: OutboundMessage) -> str:
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:
     """The e-mail for one row, in the row's language, to exactly one recipient."""
-    template = "invitation" if message.kind == MailKind.INVITATION else "reminder"
+    template = {MailKind.INVITATION: "invitation", MailKind.REPORT: "report"}.get(
+        message.kind, "reminder"
+    )
     with translation.override(message.language):
         context = message_context(message, link=link)
         own = wave_mail_render(
