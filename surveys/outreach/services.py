@@ -291,14 +291,11 @@ def reminders_queue_now(
 
 @transaction.atomic
 def report_mails_queue(*, wave: Wave, now: datetime, user=None) -> list[int]:
-    """Tell the contacts of every organisation that submitted that its report is ready; returns
-    the ids of new mail rows. One round per wave: a contact that already has this e-mail never
-    gets it again, so running it twice (or a double click) sends nobody a second one."""
+    """Tell the contacts of every organisation that submitted that its report is ready (once
+    per contact and wave: a second run sends nobody anything); returns the new mail rows."""
     if wave.results_published_at is None:
-        raise MailingError(
-            _("Resultatene for «%(title)s» er ikke publisert; ingen e-post sendes.")
-            % {"title": wave.title}
-        )
+        message = _("Resultatene for «%(title)s» er ikke publisert; ingen e-post sendes.")
+        raise MailingError(message % {"title": wave.title})
     _lock(wave)
     submitted = AnswerSet.objects.filter(wave=wave, status=AnswerSet.Status.SUBMITTED)
     contacts = list(
@@ -308,19 +305,13 @@ def report_mails_queue(*, wave: Wave, now: datetime, user=None) -> list[int]:
     )
     if not contacts:
         return []
-    mail_round = MailRound.objects.filter(
-        wave=wave, kind=MailKind.REPORT, number=1
-    ).first() or _new_round(
+    mail_round = MailRound.objects.filter(wave=wave, kind=MailKind.REPORT).first() or _new_round(
         wave=wave, kind=MailKind.REPORT, trigger=MailRound.Trigger.MANUAL, now=now, user=user
     )
-    message_ids = _create_messages(
-        mail_round=mail_round,
-        contacts=contacts,
-        language=mailing_settings_for(wave).language,
-        now=now,
-    )
-    _audit_round(actions.REPORT_MAILS_QUEUED, mail_round, len(message_ids), actor=user)
-    return message_ids
+    language = mailing_settings_for(wave).language
+    ids = _create_messages(mail_round=mail_round, contacts=contacts, language=language, now=now)
+    _audit_round(actions.REPORT_MAILS_QUEUED, mail_round, len(ids), actor=user)
+    return ids
 
 
 def reminder_point_due(*, wave: Wave, now: datetime) -> int | None:
