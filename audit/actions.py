@@ -19,6 +19,7 @@ REGISTER_IMPORTED = "register.imported"
 CONTACTS_IMPORTED = "contacts.imported"
 INVITATIONS_QUEUED = "mail.invitations_queued"
 REMINDERS_QUEUED = "mail.reminders_queued"
+REPORT_MAILS_QUEUED = "mail.report_mails_queued"
 LINK_ISSUED = "link.issued"
 LINK_REVOKED = "link.revoked"
 ANSWERS_REOPENED = "answers.reopened"
@@ -44,6 +45,7 @@ LABELS = {
     CONTACTS_IMPORTED: _("Kontaktpersoner importert"),
     INVITATIONS_QUEUED: _("Invitasjoner sendt"),
     REMINDERS_QUEUED: _("Påminnelser sendt"),
+    REPORT_MAILS_QUEUED: _("E-post om organisasjonenes rapporter sendt"),
     LINK_ISSUED: _("Personlig lenke laget"),
     LINK_REVOKED: _("Personlige lenker trukket tilbake"),
     ANSWERS_REOPENED: _("Innsendte svar åpnet for endring"),

@@ -24,6 +24,31 @@ urlpatterns = [
         views.results_report_pdf_status,
         name="results_report_pdf_status",
     ),
+    path(
+        "staff/results/<slug:slug>/organisations/",
+        views.organisation_reports,
+        name="organisation_reports",
+    ),
+    path(
+        "staff/results/<slug:slug>/organisations/<str:number>/",
+        views.organisation_report_staff,
+        name="organisation_report_staff",
+    ),
+    path(
+        "staff/results/<slug:slug>/organisations/<str:number>/rapport.pdf",
+        views.organisation_report_staff,
+        name="organisation_report_staff_pdf",
+    ),
+    path(
+        "svar/<slug:wave_slug>/<organisation:organisation_number>/rapport/",
+        views.organisation_report_respondent,
+        name="organisation_report",
+    ),
+    path(
+        "svar/<slug:wave_slug>/<organisation:organisation_number>/rapport.pdf",
+        views.organisation_report_respondent,
+        name="organisation_report_pdf",
+    ),
     path("staff/results/<slug:slug>/prize/", views.results_prize, name="results_prize"),
     path("staff/results/<slug:slug>/export/", views.export_form, name="export"),
     path("staff/exports/", views.export_log, name="export_log"),

@@ -27,8 +27,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from municipalities.models import County
+from municipalities.models import County, Organisation
 from surveys import paging
 from surveys.analysis import report_pdf
 from surveys.analysis.codebook import wave_questions
@@ -45,6 +47,13 @@ from surveys.analysis.exports import (
     export_row_count,
 )
 from surveys.analysis.forms import ExportForm
+from surveys.analysis.organisation_pdf import organisation_report_pdf
+from surveys.analysis.organisation_report import (
+    MIN_OTHERS,
+    comparison_chart,
+    organisation_report,
+    wave_organisations,
+)
 from surveys.analysis.report import (
     block_rows,
     chart_blocks,
@@ -64,6 +73,7 @@ from surveys.analysis.results import (
 )
 from surveys.analysis.scoring import prize_ranking
 from surveys.analysis.workbook import write_xlsx
+from surveys.answering.selectors import session_grant_for
 from surveys.downloads import content_disposition, csv_lines, safe_filename
 from surveys.models import ExportJob, Wave
 from surveys.staff_access import staff_permission_required, staff_wave
@@ -368,3 +378,105 @@ def export_log(request: HttpRequest) -> HttpResponse:
     """Every export (who, when, what), newest first: the audit trail of data leaving."""
     jobs = ExportJob.objects.select_related("wave", "requested_by").order_by("-created_at", "-id")
     return render(request, "analysis/export_log.html", {"jobs": jobs[:500]})
+
+
+# --- One organisation's report ------------------------------------------------------------------
+
+ORGANISATIONS_PER_PAGE = 50
+
+
+def _report_response(
+    request: HttpRequest,
+    wave: Wave,
+    organisation: Organisation,
+    *,
+    staff: bool,
+    pdf_url: str,
+    as_pdf: bool = False,
+) -> HttpResponse:
+    report = organisation_report(wave, organisation)
+    context = {
+        "wave": wave,
+        "organisation": organisation,
+        "report": report,
+        "sections": [
+            (section, [(item, comparison_chart(item)) for item in items])
+            for section, items in report.sections
+        ],
+        "staff": staff,
+        "min_others": MIN_OTHERS,
+        "pdf_url": pdf_url if pdf_available() else "",
+    }
+    if not as_pdf:
+        return render(request, "analysis/organisation_report.html", context)
+    if not pdf_available():
+        return render(request, "analysis/report_pdf_unavailable.html", {"wave": wave}, status=503)
+    response = HttpResponse(organisation_report_pdf(context), content_type="application/pdf")
+    # The organisation's number (digits only) after "rapport": one file name per organisation.
+    name = safe_filename(wave, "rapport", "pdf").replace(
+        "-rapport-", f"-rapport-{organisation.number}-", 1
+    )
+    response["Content-Disposition"] = content_disposition(name)
+    return response
+
+
+@staff_permission_required(VIEW_RESULTS)
+def organisation_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisations of the wave's register edition, searchable by name or number."""
+    wave = staff_wave(slug)
+    search = request.GET.get("q", "").strip()[:100]
+    organisations = wave_organisations(wave, search=search)
+    page = paging.page_of(
+        request,
+        parameter="side",
+        total=organisations.count(),
+        size=ORGANISATIONS_PER_PAGE,
+        anchor="organisations",
+    )
+    return render(
+        request,
+        "analysis/organisation_reports.html",
+        {
+            "wave": wave,
+            "search": search,
+            "page": page,
+            "organisations": organisations[page.offset : page.offset + page.size],
+        },
+    )
+
+
+@staff_permission_required(VIEW_RESULTS)
+def organisation_report_staff(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    wave = staff_wave(slug)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("county"), edition_id=wave.edition_id, number=number
+    )
+    return _report_response(
+        request,
+        wave,
+        organisation,
+        staff=True,
+        pdf_url=reverse("surveys:organisation_report_staff_pdf", args=[slug, number]),
+        as_pdf=request.resolver_match.url_name.endswith("_pdf"),
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def organisation_report_respondent(
+    request: HttpRequest, wave_slug: str, organisation_number: str
+) -> HttpResponse:
+    """The report for the organisation the visitor's personal link opened, once the wave's
+    results are published; anything else is 404 (whether an organisation exists is no one
+    else's business)."""
+    grant = session_grant_for(request, wave_slug, organisation_number)
+    if grant is None or grant.wave.results_published_at is None:
+        raise Http404
+    return _report_response(
+        request,
+        grant.wave,
+        grant.organisation,
+        staff=False,
+        pdf_url=reverse("surveys:organisation_report_pdf", args=[wave_slug, organisation_number]),
+        as_pdf=request.resolver_match.url_name.endswith("_pdf"),
+    )

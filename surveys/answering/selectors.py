@@ -423,3 +423,45 @@ def _access_statement(vendor: str) -> tuple[str, list[tuple[type[Model], list[Fi
         f" AND {column(Contact, 'is_active')} = %s"
     )
     return sql, columns
+
+
+# --- What a respondent session may read elsewhere ------------------------------------------------
+
+# Where the respondent session keeps its grants (written by the respondent views).
+RESPONDENT_SESSION_KEY = "respondent"
+
+
+@dataclass(frozen=True)
+class SessionGrant:
+    """A respondent session's still valid link to one organisation in one wave."""
+
+    wave: Wave
+    organisation: Organisation
+
+
+def session_grant_for(request, wave_slug: str, number: str) -> SessionGrant | None:
+    """The wave and organisation the request's respondent session holds a usable link for
+    (its link not revoked, its contact active), or None. Reads only: pages outside answering
+    (an organisation's report) check access with it without creating an answer set."""
+    data = request.session.get(RESPONDENT_SESSION_KEY)
+    grants = data.get("grants") if isinstance(data, dict) else None
+    grant = next(
+        (
+            g
+            for g in grants or []
+            if isinstance(g, dict) and (g.get("slug"), g.get("number")) == (wave_slug, number)
+        ),
+        None,
+    )
+    if grant is None:
+        return None
+    token = (
+        AccessToken.objects.usable()
+        .select_related("wave__edition", "contact__organisation__county")
+        .filter(pk=grant.get("token"), wave__slug=wave_slug)
+        .order_by()
+        .first()
+    )
+    if token is None or token.contact.organisation.number != number:
+        return None
+    return SessionGrant(wave=token.wave, organisation=token.contact.organisation)

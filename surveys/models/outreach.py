@@ -18,6 +18,7 @@ class MailKind(models.TextChoices):
     INVITATION = "invitation", _("Invitasjon")
     REMINDER = "reminder", _("Påminnelse")
     RECEIPT = "receipt", _("Kvittering")
+    REPORT = "report", _("Rapport klar")
 
 
 class MailRound(models.Model):

@@ -10,15 +10,13 @@ whose worker died are re-queued by `mail_sweep`.
 from __future__ import annotations
 
 import logging
-import smtplib
-import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
@@ -41,6 +39,7 @@ from surveys.models import (
     Wave,
 )
 from surveys.outreach import selectors as rates
+from surveys.outreach.failures import classify_failure, failure_reason
 from surveys.outreach.recipients import (  # noqa: F401 - part of the services' interface
     ReminderPlan,
     SkipReason,
@@ -290,6 +289,31 @@ def reminders_queue_now(
     return mail_round
 
 
+@transaction.atomic
+def report_mails_queue(*, wave: Wave, now: datetime, user=None) -> list[int]:
+    """Tell the contacts of every organisation that submitted that its report is ready (once
+    per contact and wave: a second run sends nobody anything); returns the new mail rows."""
+    if wave.results_published_at is None:
+        message = _("Resultatene for «%(title)s» er ikke publisert; ingen e-post sendes.")
+        raise MailingError(message % {"title": wave.title})
+    _lock(wave)
+    submitted = AnswerSet.objects.filter(wave=wave, status=AnswerSet.Status.SUBMITTED)
+    contacts = list(
+        active_contacts(wave, None)
+        .filter(organisation__in=submitted.values("organisation"))
+        .exclude(messages__wave=wave, messages__kind=MailKind.REPORT)
+    )
+    if not contacts:
+        return []
+    mail_round = MailRound.objects.filter(wave=wave, kind=MailKind.REPORT).first() or _new_round(
+        wave=wave, kind=MailKind.REPORT, trigger=MailRound.Trigger.MANUAL, now=now, user=user
+    )
+    language = mailing_settings_for(wave).language
+    ids = _create_messages(mail_round=mail_round, contacts=contacts, language=language, now=now)
+    _audit_round(actions.REPORT_MAILS_QUEUED, mail_round, len(ids), actor=user)
+    return ids
+
+
 def reminder_point_due(*, wave: Wave, now: datetime) -> int | None:
     """The schedule point (days before closing) whose reminder round is due and not yet made."""
     mailing_settings = mailing_settings_for(wave)
@@ -387,7 +411,9 @@ def personal_link(message: OutboundMessage) -> str:
 
 def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternatives:
     """The e-mail for one row, in the row's language, to exactly one recipient."""
-    template = "invitation" if message.kind == MailKind.INVITATION else "reminder"
+    template = {MailKind.INVITATION: "invitation", MailKind.REPORT: "report"}.get(
+        message.kind, "reminder"
+    )
     with translation.override(message.language):
         context = message_context(message, link=link)
         own = wave_mail_render(
@@ -408,44 +434,6 @@ def message_render(message: OutboundMessage, *, link: str) -> EmailMultiAlternat
     )
     email.attach_alternative(html, "text/html")
     return email
-
-
-def classify_failure(exc: BaseException) -> bool:
-    """True when a mail failure is transient (worth retrying), False when it is permanent.
-
-    Permanent: 5xx replies, refused recipients, headers or addresses we cannot send, a link
-    the respondent flow refuses to issue. Anything unexpected is retried (and ends as failed
-    after MAIL_MAX_ATTEMPTS) rather than silently dropped.
-    """
-    if isinstance(exc, BadHeaderError | ValueError | LookupError):
-        return False
-    if type(exc).__name__ == "ServiceError":
-        return False
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in exc.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return True
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    if isinstance(exc, socket.timeout | TimeoutError | ConnectionError | OSError):
-        return True
-    logger.exception("Unexpected error while sending a mail row; it will be retried")
-    return True
-
-
-def _failure_reason(exc: BaseException) -> str:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        details = [
-            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-            for code, msg in exc.recipients.values()
-        ]
-        return "Mottaker avvist: " + "; ".join(details)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        error = exc.smtp_error
-        text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
-        return f"{exc.smtp_code} {text}"
-    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def _no_longer_applies(message: OutboundMessage) -> bool:
@@ -502,7 +490,7 @@ def message_send(*, message_id: int, now: datetime | None = None, connection=Non
         email.connection = connection or get_connection()
         email.send()
     except Exception as exc:
-        reason = _failure_reason(exc)
+        reason = failure_reason(exc)
         if classify_failure(exc) and message.attempts < settings.MAIL_MAX_ATTEMPTS:
             OutboundMessage.objects.filter(current).update(
                 state=OutboundMessage.State.QUEUED, queued_at=timezone.now(), reason=reason

@@ -20,6 +20,11 @@ urlpatterns = [
     path("staff/dashboard/<slug:slug>/remind/", views.dashboard_remind, name="dashboard_remind"),
     path("staff/dashboard/<slug:slug>/invite/", views.dashboard_invite, name="dashboard_invite"),
     path(
+        "staff/dashboard/<slug:slug>/report-mail/",
+        views.dashboard_report_mail,
+        name="dashboard_report_mail",
+    ),
+    path(
         "staff/dashboard/<slug:slug>/schedule/", views.dashboard_schedule, name="dashboard_schedule"
     ),
     path(

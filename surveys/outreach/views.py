@@ -261,6 +261,28 @@ def dashboard_remind(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("surveys:dashboard", slug=wave.slug)
 
 
+@require_POST
+@staff_permission_required(SEND_MAIL)
+def dashboard_report_mail(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Rapporten for deres kommune er klar" to the contacts of every organisation that
+    submitted, once per contact."""
+    wave = staff_wave(slug)
+    try:
+        ids = mailing.report_mails_queue(wave=wave, now=timezone.now(), user=request.user)
+    except mailing.MailingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if ids:
+            messages.success(
+                request, _("%(count)s e-poster om rapporten lagt i kø.") % {"count": len(ids)}
+            )
+        else:
+            messages.warning(
+                request, _("Ingen nye e-poster: alle kontaktpersonene har fått beskjed.")
+            )
+    return redirect("surveys:dashboard", slug=wave.slug)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_permission_required(SEND_MAIL)
 def dashboard_invite(request: HttpRequest, slug: str) -> HttpResponse:

@@ -23,7 +23,7 @@ from municipalities.models import Contact, Organisation
 from surveys.answering import links, selectors, services
 from surveys.models import AccessToken, AnswerSet, Section, Wave
 
-SESSION_KEY = "respondent"
+SESSION_KEY = selectors.RESPONDENT_SESSION_KEY
 # The organisation a respondent form was rendered for; a POST must name the same one as its URL.
 ORGANISATION_FIELD = "organisation"
 # Organisations one session may hold at once (one person may answer for several).
