@@ -3,6 +3,7 @@ through `questionnaire_save` (the definition file's validation and the loader's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -159,10 +160,30 @@ def question_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         _section, question = documents.find_question(document, key)
     except DefinitionError as exc:
         raise Http404 from exc
+    return _remove_page(
+        request,
+        wave,
+        key,
+        text=question.get("text"),
+        remove=lambda: documents.without_question(document, key),
+        message=_("Fjernet spørsmålet «%(key)s»") % {"key": key},
+    )
+
+
+def _remove_page(
+    request: HttpRequest,
+    wave: Wave,
+    key: str,
+    *,
+    text: object,
+    remove: Callable[[], dict],
+    message: str,
+    section: bool = False,
+) -> HttpResponse:
+    """The confirmation page for removing a question or a section, and the removal on POST."""
     problems: list[str] = []
     if request.method == "POST":
-        changed = documents.without_question(document, key)
-        problems = _save(request, wave, changed, _("Fjernet spørsmålet «%(key)s»") % {"key": key})
+        problems = _save(request, wave, remove(), message)
         if not problems:
             return _home(wave)
     return render(
@@ -171,7 +192,8 @@ def question_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         {
             "wave": wave,
             "key": key,
-            "text": documents.text_parts(question.get("text"))["nb"],
+            "section": section,
+            "text": documents.text_parts(text)["nb"],
             "problems": problems,
         },
     )
@@ -268,22 +290,14 @@ def section_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         section = documents.find_section(document, key)
     except DefinitionError as exc:
         raise Http404 from exc
-    problems: list[str] = []
-    if request.method == "POST":
-        changed = documents.without_section(document, key)
-        problems = _save(request, wave, changed, _("Fjernet delen «%(key)s»") % {"key": key})
-        if not problems:
-            return _home(wave)
-    return render(
+    return _remove_page(
         request,
-        "administration/editor/question_remove.html",
-        {
-            "wave": wave,
-            "key": key,
-            "section": True,
-            "text": documents.text_parts(section.get("title"))["nb"],
-            "problems": problems,
-        },
+        wave,
+        key,
+        text=section.get("title"),
+        remove=lambda: documents.without_section(document, key),
+        message=_("Fjernet delen «%(key)s»") % {"key": key},
+        section=True,
     )
 
 
