@@ -203,34 +203,50 @@ def _step(request: HttpRequest) -> int:
     return -1 if request.POST.get("direction") == "up" else 1
 
 
+def _move(
+    request: HttpRequest,
+    slug: str,
+    moved: Callable[[dict, str, int], dict],
+    key: str,
+    *,
+    message: str,
+    anchor: str,
+) -> HttpResponse:
+    """Move a question or a section one place up or down, back to the editor at its place."""
+    wave = staff_wave(slug)
+    try:
+        changed = moved(documents.wave_document(wave), key, _step(request))
+    except DefinitionError as exc:
+        raise Http404 from exc
+    for problem in _save(request, wave, changed, message):
+        messages.error(request, problem)
+    return _home(wave, anchor)
+
+
 @require_POST
 @staff_permission_required(PERMISSION)
 def question_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    wave = staff_wave(slug)
-    document = documents.wave_document(wave)
-    try:
-        changed = documents.with_question_moved(document, key, _step(request))
-    except DefinitionError as exc:
-        raise Http404 from exc
-    problems = _save(request, wave, changed, _("Flyttet spørsmålet «%(key)s»") % {"key": key})
-    for problem in problems:
-        messages.error(request, problem)
-    return _home(wave, f"q-{key}")
+    return _move(
+        request,
+        slug,
+        documents.with_question_moved,
+        key,
+        message=_("Flyttet spørsmålet «%(key)s»") % {"key": key},
+        anchor=f"q-{key}",
+    )
 
 
 @require_POST
 @staff_permission_required(PERMISSION)
 def section_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    wave = staff_wave(slug)
-    document = documents.wave_document(wave)
-    try:
-        changed = documents.with_section_moved(document, key, _step(request))
-    except DefinitionError as exc:
-        raise Http404 from exc
-    problems = _save(request, wave, changed, _("Flyttet delen «%(key)s»") % {"key": key})
-    for problem in problems:
-        messages.error(request, problem)
-    return _home(wave, f"s-{key}")
+    return _move(
+        request,
+        slug,
+        documents.with_section_moved,
+        key,
+        message=_("Flyttet delen «%(key)s»") % {"key": key},
+        anchor=f"s-{key}",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
